@@ -1,0 +1,242 @@
+//! The decision model: what the pure core says about one event.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Guardrail identifiers; their strings are part of the public interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum GuardrailId {
+    TrailTampering,
+    RootActivity,
+    AccountPlacement,
+    ScpIntegrity,
+    GuarddutyTampering,
+    GuarddutyFinding,
+}
+
+impl GuardrailId {
+    pub const ALL: [GuardrailId; 6] = [
+        GuardrailId::TrailTampering,
+        GuardrailId::RootActivity,
+        GuardrailId::AccountPlacement,
+        GuardrailId::ScpIntegrity,
+        GuardrailId::GuarddutyTampering,
+        GuardrailId::GuarddutyFinding,
+    ];
+    pub const ALL_NAMES: &'static str = "trail-tampering, root-activity, account-placement, scp-integrity, guardduty-tampering, guardduty-finding";
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GuardrailId::TrailTampering => "trail-tampering",
+            GuardrailId::RootActivity => "root-activity",
+            GuardrailId::AccountPlacement => "account-placement",
+            GuardrailId::ScpIntegrity => "scp-integrity",
+            GuardrailId::GuarddutyTampering => "guardduty-tampering",
+            GuardrailId::GuarddutyFinding => "guardduty-finding",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GuardrailId> {
+        GuardrailId::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+}
+
+impl fmt::Display for GuardrailId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A guardrail's mode in the policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Detect, remediate, alert.
+    Enforce,
+    /// Detect and alert with the planned actions; write nothing.
+    Notify,
+    /// Not evaluated.
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Not a concern, or caused by driftguard itself.
+    Benign,
+    /// The call failed: nothing to remediate, alert at lower severity.
+    Attempt,
+    /// The change happened and breaks a guardrail.
+    Violation,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Benign => "benign",
+            Verdict::Attempt => "attempt",
+            Verdict::Violation => "violation",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// What the event touched.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Subject {
+    pub account: Option<String>,
+    pub region: Option<String>,
+    /// e.g. the trail name or ARN.
+    pub resource: Option<String>,
+}
+
+/// Who did it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    /// `userIdentity.type` (Root, IAMUser, AssumedRole, AWSService, ...).
+    pub identity_type: Option<String>,
+    /// The caller's ARN (for assumed roles, the STS session ARN).
+    pub arn: Option<String>,
+    /// For assumed roles: the role ARN that issued the session.
+    pub issuer_arn: Option<String>,
+    pub account: Option<String>,
+    pub source_ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A trail as an action names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrailRef {
+    /// Bare name.
+    pub name: String,
+    pub account: String,
+    pub region: String,
+}
+
+impl fmt::Display for TrailRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "trail {} in {}/{}", self.name, self.account, self.region)
+    }
+}
+
+/// A remediation step the core plans. The executor reads the current state first and skips a
+/// step whose target is already compliant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// Recreate a deleted trail from its declaration (CreateTrail), then continue with the
+    /// other steps.
+    RecreateTrail { trail: TrailRef },
+    /// UpdateTrail back to the baseline.
+    RestoreTrailSettings { trail: TrailRef },
+    /// PutEventSelectors so that all management events are logged (data selectors kept).
+    RestoreEventSelectors { trail: TrailRef },
+    /// StartLogging.
+    StartLogging { trail: TrailRef },
+}
+
+impl Action {
+    /// The API call this step makes when the target is not compliant.
+    pub fn api(&self) -> &'static str {
+        match self {
+            Action::RecreateTrail { .. } => "cloudtrail:CreateTrail",
+            Action::RestoreTrailSettings { .. } => "cloudtrail:UpdateTrail",
+            Action::RestoreEventSelectors { .. } => "cloudtrail:PutEventSelectors",
+            Action::StartLogging { .. } => "cloudtrail:StartLogging",
+        }
+    }
+
+    pub fn target(&self) -> String {
+        match self {
+            Action::RecreateTrail { trail }
+            | Action::RestoreTrailSettings { trail }
+            | Action::RestoreEventSelectors { trail }
+            | Action::StartLogging { trail } => trail.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.api(), self.target())
+    }
+}
+
+/// What happens with a decision's planned actions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Disposition {
+    /// Nothing to do (benign, attempt, or no remediation exists).
+    None,
+    /// Enforce mode: run the actions.
+    Remediate,
+    /// Notify mode: log and alert the planned actions, write nothing.
+    Notify,
+    /// An exemption covers the actor: alert (marked exempt), do not revert.
+    Exempt {
+        principal_pattern: String,
+        reason: String,
+        expires: Option<String>,
+    },
+}
+
+/// The pure core's judgement of one event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub guardrail: Option<GuardrailId>,
+    pub verdict: Verdict,
+    pub severity: Severity,
+    /// One sentence: what happened.
+    pub summary: String,
+    /// Why this verdict (e.g. "driftguard's own remediation", "trail not governed").
+    pub reason: String,
+    pub event_id: Option<String>,
+    pub event_source: Option<String>,
+    pub event_name: Option<String>,
+    pub event_time: Option<String>,
+    pub subject: Subject,
+    pub actor: Actor,
+    /// Facts from the event that support the verdict, in display order.
+    pub evidence: Vec<(String, String)>,
+    /// The remediation steps the policy calls for (whatever the disposition).
+    pub planned: Vec<Action>,
+    pub disposition: Disposition,
+}
+
+impl Decision {
+    /// The steps that will actually run: the planned ones, only when remediating.
+    pub fn actions_to_run(&self) -> &[Action] {
+        if self.disposition == Disposition::Remediate {
+            &self.planned
+        } else {
+            &[]
+        }
+    }
+
+    /// Whether this decision is alerted (benign decisions are only logged).
+    pub fn needs_alert(&self) -> bool {
+        self.verdict != Verdict::Benign
+    }
+}

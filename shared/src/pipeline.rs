@@ -1,0 +1,164 @@
+//! The invocation path every function shares: decode -> decide (pure) -> remediate (the
+//! function's own [`Remediator`]) -> alert -> exactly one remediation record.
+//!
+//! Nothing is lost: an event ends remediated and alerted, alerted as failed-to-remediate
+//! (and the invocation fails, so Lambda retries and finally dead-letters it), benign and
+//! logged, or an invocation error (undecodable input, alert not published).
+
+use crate::alert::{self, AlertContext};
+use crate::decide::decide;
+use crate::decision::{Decision, Disposition, GuardrailId};
+use crate::event::{DecodeError, decode_event};
+use crate::outcome::{Outcome, Report};
+use crate::policy::Policy;
+use crate::telemetry::Record;
+use serde::Serialize;
+use serde_json::Value;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// A function's remediation executor: runs a decision's planned actions, reading the current
+/// state first, and reports every step.
+pub trait Remediator: Send + Sync {
+    fn remediate(&self, decision: &Decision) -> impl Future<Output = Report> + Send;
+}
+
+/// Where alerts go.
+#[derive(Debug, Clone)]
+pub struct AlertSink {
+    pub sns: aws_sdk_sns::Client,
+    pub topic_arn: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InvocationError {
+    #[error("undecodable event (it was not processed; fix the producer or the EventBridge rule): {0}")]
+    Undecodable(#[from] DecodeError),
+    #[error(transparent)]
+    Alert(#[from] alert::PublishError),
+    #[error("remediation of event {event_id} failed ({error}); the failure alert was sent; Lambda retries this event and then sends it to the on-failure destination")]
+    Remediation { event_id: String, error: String },
+}
+
+/// What the invocation returns (and what the Lambda response body carries).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Response {
+    pub event_id: Option<String>,
+    pub guardrail: Option<GuardrailId>,
+    pub verdict: String,
+    pub severity: String,
+    pub outcome: String,
+    pub alert_message_id: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Pipeline<R> {
+    /// The function's name (session names, records, alerts).
+    pub function: String,
+    /// The guardrails this function owns; decisions for others are logged as benign.
+    pub guardrails: Vec<GuardrailId>,
+    pub policy: Arc<Policy>,
+    pub alerts: AlertSink,
+    pub remediator: R,
+}
+
+impl<R: Remediator> Pipeline<R> {
+    pub async fn handle(&self, payload: &Value, request_id: Option<&str>) -> Result<Response, InvocationError> {
+        let started = Instant::now();
+        let event = match decode_event(payload) {
+            Ok(e) => e,
+            Err(e) => {
+                let mut rec = Record::undecodable(&self.function, &e.to_string());
+                rec.request_id = request_id.map(str::to_string);
+                rec.emit();
+                return Err(e.into());
+            }
+        };
+        let mut decision = decide(&event, &self.policy, chrono::Utc::now().date_naive());
+        if let Some(g) = decision.guardrail
+            && !self.guardrails.contains(&g)
+        {
+            decision.reason = format!("guardrail {g} belongs to another function; check the EventBridge rule's pattern");
+            decision.verdict = crate::decision::Verdict::Benign;
+            decision.planned.clear();
+            decision.disposition = Disposition::None;
+        }
+        let report = match &decision.disposition {
+            Disposition::Remediate => self.remediator.remediate(&decision).await,
+            Disposition::Notify => Report::without_steps(Outcome::Planned),
+            Disposition::Exempt { .. } => Report::without_steps(Outcome::Exempt),
+            Disposition::None => Report::without_steps(Outcome::None),
+        };
+        let ctx = AlertContext {
+            function: self.function.clone(),
+            request_id: request_id.map(str::to_string),
+        };
+        let mut record = Record::from_decision(&self.function, &decision, &report);
+        record.request_id = ctx.request_id.clone();
+        record.eventbridge_id = event.envelope().and_then(|e| e.id.clone());
+        let mut alert_error = None;
+        if decision.needs_alert() {
+            let msg = alert::render(&decision, &report, &ctx);
+            match alert::publish(&self.alerts.sns, &self.alerts.topic_arn, &msg).await {
+                Ok(id) => record.alert_message_id = Some(id),
+                Err(e) => {
+                    record.alert_error = Some(e.to_string());
+                    alert_error = Some(e);
+                }
+            }
+        }
+        record.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        record.emit();
+        if let Some(e) = alert_error {
+            return Err(e.into());
+        }
+        if report.outcome == Outcome::Failed {
+            return Err(InvocationError::Remediation {
+                event_id: decision.event_id.clone().unwrap_or_else(|| "(no id)".into()),
+                error: report.error.clone().unwrap_or_else(|| "a step failed".into()),
+            });
+        }
+        Ok(Response {
+            event_id: decision.event_id.clone(),
+            guardrail: decision.guardrail,
+            verdict: decision.verdict.as_str().to_string(),
+            severity: decision.severity.as_str().to_string(),
+            outcome: report.outcome.as_str().to_string(),
+            alert_message_id: record.alert_message_id,
+        })
+    }
+}
+
+/// Function settings from the Lambda environment.
+#[derive(Debug, Clone)]
+pub struct FunctionEnv {
+    pub topic_arn: String,
+    pub policy_path: std::path::PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnvError {
+    #[error("environment variable DRIFTGUARD_TOPIC_ARN is not set: set it to the alert SNS topic ARN")]
+    MissingTopic,
+}
+
+impl FunctionEnv {
+    /// `DRIFTGUARD_TOPIC_ARN` (required) and `DRIFTGUARD_POLICY` (default: `policy.toml` in
+    /// `LAMBDA_TASK_ROOT`, where the deployment ships it, else the working directory).
+    pub fn from_env() -> Result<FunctionEnv, EnvError> {
+        let topic_arn = std::env::var("DRIFTGUARD_TOPIC_ARN")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .ok_or(EnvError::MissingTopic)?;
+        let policy_path = std::env::var_os("DRIFTGUARD_POLICY")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::env::var_os("LAMBDA_TASK_ROOT")
+                    .map(std::path::PathBuf::from)
+                    .unwrap_or_default()
+                    .join("policy.toml")
+            });
+        Ok(FunctionEnv { topic_arn, policy_path })
+    }
+}
