@@ -504,7 +504,8 @@ impl RawExemption {
                 "must be a principal ARN pattern such as `arn:aws:iam::*:role/BreakGlass*` (`*` and `?` are wildcards)",
             ));
         }
-        if p == "*" || p.trim_start_matches("arn:").chars().all(|c| c == '*' || c == ':') {
+        let resource = p.splitn(6, ':').nth(5).unwrap_or("");
+        if resource.chars().all(|c| c == '*') {
             return Err(ctx.err(
                 format!("{key}.principal"),
                 Some(&self.principal.span()),
