@@ -15,6 +15,9 @@ use crate::decide::SESSION_PREFIX;
 pub struct SdkOverrides {
     pub endpoint_url: Option<String>,
     pub region: Option<String>,
+    /// Explicit credentials instead of the default chain (tests and the demo use dummy
+    /// credentials so nothing can fall back to a real account).
+    pub credentials: Option<Credentials>,
 }
 
 /// Build the SDK configuration. Every AWS client in driftguard derives from this: the standard
@@ -28,6 +31,9 @@ pub async fn load_sdk_config(overrides: &SdkOverrides) -> SdkConfig {
     }
     if let Some(region) = &overrides.region {
         loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(creds) = &overrides.credentials {
+        loader = loader.credentials_provider(creds.clone());
     }
     loader.load().await
 }

@@ -41,6 +41,17 @@ pub enum InvocationError {
     Remediation { event_id: String, error: String },
 }
 
+impl InvocationError {
+    /// A stable error type name for the Lambda error response.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            InvocationError::Undecodable(_) => "driftguard.UndecodableEvent",
+            InvocationError::Alert(_) => "driftguard.AlertNotPublished",
+            InvocationError::Remediation { .. } => "driftguard.RemediationFailed",
+        }
+    }
+}
+
 /// What the invocation returns (and what the Lambda response body carries).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Response {

@@ -1,1 +1,376 @@
-pub fn _x() {}
+//! trail-guard: the `trail-tampering` guardrail's remediation executor and wiring.
+//!
+//! The decision is made by the pure core in `driftguard_shared`; this crate runs the planned
+//! actions in the trail's account and region through the remediation role, reading the
+//! current state first (idempotent), and wires the shared pipeline for the Lambda binary.
+
+use aws_config::SdkConfig;
+use aws_sdk_cloudtrail::types::{AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType};
+use driftguard_shared::aws::{AssumeRoleError, RoleSessions, SdkOverrides, load_sdk_config};
+use driftguard_shared::decision::{Action, Decision, GuardrailId, TrailRef};
+use driftguard_shared::guardrails::trail::{
+    AdvancedSelector, BasicSelector, FieldSelector, TrailSettings, bucket_ok, management_coverage, weaknesses,
+};
+use driftguard_shared::outcome::{Report, StepResult, StepStatus};
+use driftguard_shared::pipeline::{AlertSink, FunctionEnv, Pipeline, Remediator};
+use driftguard_shared::policy::{Policy, TrailDecl};
+use std::sync::Arc;
+
+pub const FUNCTION_NAME: &str = "trail-guard";
+
+/// Builds a CloudTrail client from an (assumed-role, regional) SDK config. The Lambda uses
+/// [`aws_sdk_cloudtrail::Client::new`]; tests may substitute a mock.
+pub type CloudTrailFactory = Box<dyn Fn(&SdkConfig) -> aws_sdk_cloudtrail::Client + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RemediationError {
+    #[error(transparent)]
+    AssumeRole(#[from] AssumeRoleError),
+    #[error("{api} on {trail} failed: {reason}")]
+    Api {
+        api: &'static str,
+        trail: String,
+        reason: String,
+    },
+    #[error("{trail} does not exist, so it cannot be {what}; declare it under [[trail.trails]] in the policy to have it recreated")]
+    Missing { trail: String, what: &'static str },
+    #[error("{trail} is not declared in the policy, so there is no {what} to restore; declare it under [[trail.trails]] or fix it by hand")]
+    NotDeclared { trail: String, what: &'static str },
+}
+
+fn api_err<E>(api: &'static str, trail: &TrailRef, e: &aws_sdk_cloudtrail::error::SdkError<E>) -> RemediationError
+where
+    E: std::error::Error + 'static,
+{
+    RemediationError::Api {
+        api,
+        trail: trail.to_string(),
+        reason: aws_sdk_cloudtrail::error::DisplayErrorContext(e).to_string(),
+    }
+}
+
+/// Runs trail remediation steps.
+pub struct TrailRemediator {
+    policy: Arc<Policy>,
+    sessions: RoleSessions,
+    make_client: CloudTrailFactory,
+}
+
+impl std::fmt::Debug for TrailRemediator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TrailRemediator").field("sessions", &self.sessions).finish_non_exhaustive()
+    }
+}
+
+impl TrailRemediator {
+    pub fn new(policy: Arc<Policy>, sessions: RoleSessions, make_client: CloudTrailFactory) -> TrailRemediator {
+        TrailRemediator { policy, sessions, make_client }
+    }
+
+    async fn client(&self, trail: &TrailRef, event_id: Option<&str>) -> Result<aws_sdk_cloudtrail::Client, RemediationError> {
+        let cfg = self.sessions.config_for(&trail.account, &trail.region, event_id).await?;
+        Ok((self.make_client)(&cfg))
+    }
+
+    fn decl(&self, t: &TrailRef) -> Option<&TrailDecl> {
+        self.policy.trail.find(&t.name, Some(&t.account), Some(&t.region))
+    }
+
+    async fn run(&self, action: &Action, event_id: Option<&str>) -> Result<(StepStatus, String), RemediationError> {
+        match action {
+            Action::StartLogging { trail } => self.start_logging(trail, event_id).await,
+            Action::RecreateTrail { trail } => self.recreate(trail, event_id).await,
+            Action::RestoreTrailSettings { trail } => self.restore_settings(trail, event_id).await,
+            Action::RestoreEventSelectors { trail } => self.restore_selectors(trail, event_id).await,
+        }
+    }
+
+    async fn start_logging(&self, t: &TrailRef, event_id: Option<&str>) -> Result<(StepStatus, String), RemediationError> {
+        let ct = self.client(t, event_id).await?;
+        let status = ct.get_trail_status().name(&t.name).send().await.map_err(|e| {
+            if e.as_service_error().is_some_and(|s| s.is_trail_not_found_exception()) {
+                RemediationError::Missing { trail: t.to_string(), what: "restarted" }
+            } else {
+                api_err("cloudtrail:GetTrailStatus", t, &e)
+            }
+        })?;
+        if status.is_logging == Some(true) {
+            return Ok((StepStatus::AlreadyCompliant, "the trail is already logging".into()));
+        }
+        ct.start_logging()
+            .name(&t.name)
+            .send()
+            .await
+            .map_err(|e| api_err("cloudtrail:StartLogging", t, &e))?;
+        Ok((StepStatus::Done, "logging started".into()))
+    }
+
+    async fn recreate(&self, t: &TrailRef, event_id: Option<&str>) -> Result<(StepStatus, String), RemediationError> {
+        let ct = self.client(t, event_id).await?;
+        match ct.get_trail().name(&t.name).send().await {
+            Ok(out) if out.trail.is_some() => {
+                return Ok((StepStatus::AlreadyCompliant, "the trail exists again; its settings are checked separately".into()));
+            }
+            Ok(_) => {}
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_trail_not_found_exception()) => {}
+            Err(e) => return Err(api_err("cloudtrail:GetTrail", t, &e)),
+        }
+        let d = self.decl(t).ok_or_else(|| RemediationError::NotDeclared {
+            trail: t.to_string(),
+            what: "declaration",
+        })?;
+        let b = &self.policy.trail;
+        ct.create_trail()
+            .name(&t.name)
+            .s3_bucket_name(&d.s3_bucket)
+            .set_s3_key_prefix(d.s3_key_prefix.clone())
+            .is_multi_region_trail(b.multi_region)
+            .include_global_service_events(b.include_global_service_events || b.multi_region)
+            .enable_log_file_validation(b.log_file_validation)
+            .set_kms_key_id(d.kms_key_id.clone())
+            .set_cloud_watch_logs_log_group_arn(d.cloudwatch_logs_log_group_arn.clone())
+            .set_cloud_watch_logs_role_arn(d.cloudwatch_logs_role_arn.clone())
+            .set_sns_topic_name(d.sns_topic_name.clone())
+            .is_organization_trail(d.is_organization_trail)
+            .send()
+            .await
+            .map_err(|e| api_err("cloudtrail:CreateTrail", t, &e))?;
+        Ok((StepStatus::Done, format!("trail recreated from the policy (bucket {})", d.s3_bucket)))
+    }
+
+    async fn restore_settings(&self, t: &TrailRef, event_id: Option<&str>) -> Result<(StepStatus, String), RemediationError> {
+        let ct = self.client(t, event_id).await?;
+        let out = ct.get_trail().name(&t.name).send().await.map_err(|e| {
+            if e.as_service_error().is_some_and(|s| s.is_trail_not_found_exception()) {
+                RemediationError::Missing { trail: t.to_string(), what: "restored" }
+            } else {
+                api_err("cloudtrail:GetTrail", t, &e)
+            }
+        })?;
+        let trail = out.trail.ok_or_else(|| RemediationError::Missing { trail: t.to_string(), what: "restored" })?;
+        let settings = TrailSettings {
+            multi_region: trail.is_multi_region_trail,
+            log_file_validation: trail.log_file_validation_enabled,
+            include_global_service_events: trail.include_global_service_events,
+            s3_bucket: trail.s3_bucket_name.clone(),
+            kms_key_id: Some(trail.kms_key_id.clone().unwrap_or_default()),
+            cloudwatch_logs_log_group_arn: Some(trail.cloud_watch_logs_log_group_arn.clone().unwrap_or_default()),
+            sns_topic: Some(trail.sns_topic_arn.clone().unwrap_or_default()),
+        };
+        let decl = self.decl(t);
+        let weak = weaknesses(&self.policy, decl, &settings);
+        if weak.is_empty() {
+            return Ok((StepStatus::AlreadyCompliant, "the trail's settings already meet the baseline".into()));
+        }
+        let b = &self.policy.trail;
+        let mut req = ct.update_trail().name(&t.name);
+        if b.multi_region && settings.multi_region == Some(false) {
+            req = req.is_multi_region_trail(true);
+        }
+        if (b.include_global_service_events || b.multi_region) && settings.include_global_service_events == Some(false) {
+            req = req.include_global_service_events(true);
+        }
+        if b.log_file_validation && settings.log_file_validation == Some(false) {
+            req = req.enable_log_file_validation(true);
+        }
+        if let Some(bucket) = &settings.s3_bucket
+            && !bucket_ok(&self.policy, decl, bucket)
+        {
+            let d = decl.ok_or_else(|| RemediationError::NotDeclared { trail: t.to_string(), what: "allowed bucket" })?;
+            req = req.s3_bucket_name(&d.s3_bucket).set_s3_key_prefix(d.s3_key_prefix.clone());
+        }
+        if b.require_kms && settings.kms_key_id.as_deref() == Some("") {
+            let key = decl.and_then(|d| d.kms_key_id.clone()).ok_or_else(|| RemediationError::NotDeclared {
+                trail: t.to_string(),
+                what: "KMS key",
+            })?;
+            req = req.kms_key_id(key);
+        }
+        if b.require_cloudwatch_logs && settings.cloudwatch_logs_log_group_arn.as_deref() == Some("") {
+            let d = decl.ok_or_else(|| RemediationError::NotDeclared { trail: t.to_string(), what: "CloudWatch Logs group" })?;
+            req = req
+                .set_cloud_watch_logs_log_group_arn(d.cloudwatch_logs_log_group_arn.clone())
+                .set_cloud_watch_logs_role_arn(d.cloudwatch_logs_role_arn.clone());
+        }
+        if b.require_sns && settings.sns_topic.as_deref() == Some("") {
+            let d = decl.ok_or_else(|| RemediationError::NotDeclared { trail: t.to_string(), what: "SNS topic" })?;
+            req = req.set_sns_topic_name(d.sns_topic_name.clone());
+        }
+        req.send().await.map_err(|e| api_err("cloudtrail:UpdateTrail", t, &e))?;
+        Ok((StepStatus::Done, format!("restored: {}", weak.join("; "))))
+    }
+
+    async fn restore_selectors(&self, t: &TrailRef, event_id: Option<&str>) -> Result<(StepStatus, String), RemediationError> {
+        let ct = self.client(t, event_id).await?;
+        let out = ct
+            .get_event_selectors()
+            .trail_name(&t.name)
+            .send()
+            .await
+            .map_err(|e| api_err("cloudtrail:GetEventSelectors", t, &e))?;
+        let basic_now = out.event_selectors.unwrap_or_default();
+        let adv_now = out.advanced_event_selectors.unwrap_or_default();
+        let cov = management_coverage(
+            &basic_now.iter().map(basic_model).collect::<Vec<_>>(),
+            &adv_now.iter().map(advanced_model).collect::<Vec<_>>(),
+        );
+        if cov.complete() {
+            return Ok((StepStatus::AlreadyCompliant, "all management events are already logged".into()));
+        }
+        let gaps = cov.describe().join("; ");
+        let req = ct.put_event_selectors().trail_name(&t.name);
+        let req = if !adv_now.is_empty() {
+            let mut sels = restore_advanced(adv_now);
+            sels.truncate(MAX_SELECTORS);
+            req.set_advanced_event_selectors(Some(sels))
+        } else {
+            req.set_event_selectors(Some(restore_basic(basic_now)))
+        };
+        req.send().await.map_err(|e| api_err("cloudtrail:PutEventSelectors", t, &e))?;
+        Ok((StepStatus::Done, format!("all management events logged again (was: {gaps}); data selectors kept")))
+    }
+}
+
+const MAX_SELECTORS: usize = 5;
+pub const MANAGEMENT_SELECTOR_NAME: &str = "driftguard: all management events";
+
+fn basic_model(s: &EventSelector) -> BasicSelector {
+    BasicSelector {
+        read_write_type: s.read_write_type.as_ref().map(|r| r.as_str().to_string()),
+        include_management_events: s.include_management_events,
+        exclude_management_event_sources: s.exclude_management_event_sources.clone().unwrap_or_default(),
+    }
+}
+
+fn advanced_model(s: &AdvancedEventSelector) -> AdvancedSelector {
+    AdvancedSelector {
+        field_selectors: s
+            .field_selectors
+            .iter()
+            .map(|f| FieldSelector {
+                field: f.field.clone(),
+                equals: f.equals.clone().unwrap_or_default(),
+                not_equals: f.not_equals.clone().unwrap_or_default(),
+                other_operators: [&f.starts_with, &f.not_starts_with, &f.ends_with, &f.not_ends_with]
+                    .iter()
+                    .any(|o| o.as_ref().is_some_and(|v| !v.is_empty())),
+            })
+            .collect(),
+    }
+}
+
+/// Basic selectors: keep every selector's data resources, make management logging complete
+/// by adding one all-management selector (replacing management-only selectors if at the limit).
+fn restore_basic(mut current: Vec<EventSelector>) -> Vec<EventSelector> {
+    let full = EventSelector::builder()
+        .read_write_type(ReadWriteType::All)
+        .include_management_events(true)
+        .build();
+    if current.len() >= MAX_SELECTORS {
+        current.retain(|s| s.data_resources.as_ref().is_some_and(|d| !d.is_empty()));
+        for s in &mut current {
+            s.include_management_events = Some(false);
+        }
+    }
+    current.truncate(MAX_SELECTORS - 1);
+    current.push(full);
+    current
+}
+
+/// Advanced selectors: drop the management selectors (partial ones are what broke coverage),
+/// keep data selectors, add one that logs all management events.
+fn restore_advanced(current: Vec<AdvancedEventSelector>) -> Vec<AdvancedEventSelector> {
+    let mut out: Vec<AdvancedEventSelector> = current
+        .into_iter()
+        .filter(|s| {
+            !s.field_selectors
+                .iter()
+                .any(|f| f.field == "eventCategory" && f.equals.as_ref().is_some_and(|e| e.iter().any(|v| v == "Management")))
+        })
+        .collect();
+    let field = AdvancedFieldSelector::builder().field("eventCategory").equals("Management").build();
+    if let Ok(field) = field
+        && let Ok(sel) = AdvancedEventSelector::builder()
+            .name(MANAGEMENT_SELECTOR_NAME)
+            .field_selectors(field)
+            .build()
+    {
+        out.truncate(MAX_SELECTORS - 1);
+        out.push(sel);
+    }
+    out
+}
+
+impl Remediator for TrailRemediator {
+    async fn remediate(&self, decision: &Decision) -> Report {
+        let mut steps = Vec::new();
+        let mut error: Option<String> = None;
+        for action in decision.actions_to_run() {
+            if error.is_some() {
+                steps.push(StepResult::new(action, StepStatus::Skipped, "not attempted: an earlier step failed"));
+                continue;
+            }
+            match self.run(action, decision.event_id.as_deref()).await {
+                Ok((status, detail)) => steps.push(StepResult::new(action, status, detail)),
+                Err(e) => {
+                    tracing::error!(action = %action, error = %e, "remediation step failed");
+                    steps.push(StepResult::new(action, StepStatus::Failed, e.to_string()));
+                    error = Some(e.to_string());
+                }
+            }
+        }
+        Report::from_steps(steps, error)
+    }
+}
+
+/// The AWS clients and settings trail-guard runs with.
+#[allow(missing_debug_implementations)] // holds a client factory closure
+pub struct Wiring {
+    pub config: SdkConfig,
+    pub sns: aws_sdk_sns::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub make_client: CloudTrailFactory,
+}
+
+impl Wiring {
+    /// Live clients from one SDK config.
+    pub fn live(config: &SdkConfig) -> Wiring {
+        Wiring {
+            config: config.clone(),
+            sns: aws_sdk_sns::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
+            make_client: Box::new(aws_sdk_cloudtrail::Client::new),
+        }
+    }
+}
+
+/// Assemble the pipeline.
+pub fn pipeline(policy: Arc<Policy>, topic_arn: &str, wiring: Wiring) -> Pipeline<TrailRemediator> {
+    let sessions = RoleSessions::new(&wiring.config, wiring.sts, &policy.remediation_role, FUNCTION_NAME);
+    Pipeline {
+        function: FUNCTION_NAME.to_string(),
+        guardrails: vec![GuardrailId::TrailTampering],
+        policy: policy.clone(),
+        alerts: AlertSink {
+            sns: wiring.sns,
+            topic_arn: topic_arn.to_string(),
+        },
+        remediator: TrailRemediator::new(policy, sessions, wiring.make_client),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Env(#[from] driftguard_shared::pipeline::EnvError),
+    #[error(transparent)]
+    Policy(#[from] driftguard_shared::PolicyError),
+}
+
+/// Cold start: environment, policy, SDK config; built once, reused by warm invocations.
+pub async fn from_env() -> Result<Pipeline<TrailRemediator>, StartupError> {
+    let env = FunctionEnv::from_env()?;
+    let policy = Arc::new(Policy::load(&env.policy_path)?);
+    let config = load_sdk_config(&SdkOverrides::default()).await;
+    Ok(pipeline(policy, &env.topic_arn, Wiring::live(&config)))
+}

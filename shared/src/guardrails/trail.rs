@@ -350,6 +350,8 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
         .or_else(|| record.param_str("trailName"))
         .unwrap_or("");
     let (trail_name, arn_region, arn_account) = parse_trail_id(id);
+    let named_by_arn = arn_region.is_some();
+    let shown = if trail_name.is_empty() { "(not named)" } else { trail_name.as_str() };
     let account = arn_account
         .or_else(|| record.recipient_account_id.clone())
         .or_else(|| envelope.and_then(|e| e.account.clone()));
@@ -362,12 +364,25 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
     j.subject.resource = (!id.is_empty()).then(|| id.to_string());
     j.evidence.push(("trail".into(), if id.is_empty() { "(not named)".into() } else { id.to_string() }));
 
-    let decl = policy.trail.find(&trail_name, account.as_deref(), region.as_deref());
+    // A bare name used outside the trail's home region names the shadow of a multi-region
+    // trail: the call fails (InvalidHomeRegionException) but is still an attempt on it.
+    let decl = policy
+        .trail
+        .find(&trail_name, account.as_deref(), region.as_deref())
+        .or_else(|| {
+            policy
+                .trail
+                .find(&trail_name, account.as_deref(), None)
+                .filter(|_| record.failed() && !named_by_arn)
+        });
     let region_governed = policy.regions.is_empty()
         || region.as_ref().is_some_and(|r| policy.regions.contains(r));
-    if decl.is_none() && (policy.trail.scope == TrailScope::Declared || !region_governed) {
-        j.summary = format!("{name} on trail `{trail_name}`, which the policy does not govern");
-        j.reason = if policy.trail.scope == TrailScope::Declared {
+    // An event that does not name its trail (e.g. `requestParameters: null` on a failed call)
+    // may concern a declared trail: it is judged, not dismissed as undeclared.
+    let undeclared = policy.trail.scope == TrailScope::Declared && !trail_name.is_empty();
+    if decl.is_none() && (undeclared || !region_governed) {
+        j.summary = format!("{name} on trail `{shown}`, which the policy does not govern");
+        j.reason = if undeclared {
             "trail is not declared in the policy (trail.scope = \"declared\")".into()
         } else {
             "region is not governed by the policy".into()
@@ -392,7 +407,7 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
             .filter(|s| !s.is_empty())
             .or_else(|| record.error_message.clone())
             .unwrap_or_default();
-        j.summary = format!("Failed {name} on trail `{trail_name}` ({code})");
+        j.summary = format!("Failed {name} on trail `{shown}` ({code})");
         j.reason = "the call failed; nothing changed".into();
         j.evidence.push(("error".into(), code));
         return Some(j);
@@ -403,7 +418,7 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
         "StopLogging" => {
             j.verdict = Verdict::Violation;
             j.severity = Severity::Critical;
-            j.summary = format!("Logging was stopped on trail `{trail_name}`");
+            j.summary = format!("Logging was stopped on trail `{shown}`");
             j.reason = "the baseline requires every governed trail to be logging".into();
             if let Some(t) = &trail_ref {
                 planned.push(Action::StartLogging { trail: t.clone() });
@@ -412,7 +427,7 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
         "DeleteTrail" => {
             j.verdict = Verdict::Violation;
             j.severity = Severity::Critical;
-            j.summary = format!("Trail `{trail_name}` was deleted");
+            j.summary = format!("Trail `{shown}` was deleted");
             match (decl, &trail_ref) {
                 (Some(_), Some(t)) => {
                     j.reason = "the policy declares this trail; it is recreated from its declaration".into();
@@ -432,13 +447,13 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
             };
             let weak = weaknesses(policy, decl, &settings);
             if weak.is_empty() {
-                j.summary = format!("Trail `{trail_name}` was updated within the baseline");
+                j.summary = format!("Trail `{shown}` was updated within the baseline");
                 j.reason = "the resulting trail settings meet the baseline".into();
                 return Some(j);
             }
             j.verdict = Verdict::Violation;
             j.severity = Severity::High;
-            j.summary = format!("Trail `{trail_name}` was weakened: {}", weak.join("; "));
+            j.summary = format!("Trail `{shown}` was weakened: {}", weak.join("; "));
             j.reason = "the resulting trail settings break the baseline".into();
             for w in weak {
                 j.evidence.push(("weakened".into(), w));
@@ -450,20 +465,20 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
         _ => {
             // PutEventSelectors
             let Some((basic, adv)) = selectors_from_event(record) else {
-                j.summary = format!("Event selectors of trail `{trail_name}` were changed (selectors not in the event)");
+                j.summary = format!("Event selectors of trail `{shown}` were changed (selectors not in the event)");
                 j.reason = "the event carries no selectors to judge".into();
                 return Some(j);
             };
             let cov = management_coverage(&basic, &adv);
             if cov.complete() {
-                j.summary = format!("Event selectors of trail `{trail_name}` still log all management events");
+                j.summary = format!("Event selectors of trail `{shown}` still log all management events");
                 j.reason = "all management events are still logged".into();
                 return Some(j);
             }
             let gaps = cov.describe();
             j.verdict = Verdict::Violation;
             j.severity = Severity::High;
-            j.summary = format!("Event selectors of trail `{trail_name}` were narrowed: {}", gaps.join("; "));
+            j.summary = format!("Event selectors of trail `{shown}` were narrowed: {}", gaps.join("; "));
             j.reason = "the baseline requires all management events (reads and writes, no excluded sources)".into();
             for g in gaps {
                 j.evidence.push(("selectors".into(), g));
@@ -527,6 +542,56 @@ mod tests {
         assert_eq!(management_coverage(&[], &[ex]).excluded_sources, vec!["kms.amazonaws.com"]);
         // advanced selectors replace basic ones
         assert!(!management_coverage(&[basic("All", true, &[])], &[ro]).writes);
+    }
+
+    #[test]
+    fn unnamed_trail_is_judged_not_dismissed_as_undeclared() -> Result<(), crate::policy::PolicyError> {
+        let policy = Policy::parse(
+            "management_account = \"111111111111\"\naudit_account = \"222222222222\"\n\
+             [[trail.trails]]\nname = \"org-trail\"\ns3_bucket = \"org-trail-logs\"\n",
+            "test",
+        )?;
+        // A failed StopLogging with `requestParameters: null`: the trail may be a declared one.
+        let failed = CloudTrailRecord {
+            event_source: Some(EVENT_SOURCE.into()),
+            event_name: Some("StopLogging".into()),
+            aws_region: Some("us-east-1".into()),
+            recipient_account_id: Some("333333333333".into()),
+            error_code: Some("AccessDenied".into()),
+            ..CloudTrailRecord::default()
+        };
+        let j = judge(&failed, None, &policy);
+        assert_eq!(j.as_ref().map(|j| j.verdict), Some(Verdict::Attempt));
+        assert!(j.is_some_and(|j| j.summary.contains("(not named)")));
+        // A named trail the policy does not declare is still not governed.
+        let mut named = failed.clone();
+        named.request_parameters = serde_json::json!({"name": "dev-trail"});
+        assert_eq!(judge(&named, None, &policy).map(|j| j.verdict), Some(Verdict::Benign));
+        Ok(())
+    }
+
+    #[test]
+    fn failed_call_on_a_shadow_trail_is_an_attempt() -> Result<(), crate::policy::PolicyError> {
+        let policy = Policy::parse(
+            "management_account = \"111111111111\"\naudit_account = \"222222222222\"\n\
+             [[trail.trails]]\nname = \"org-trail\"\naccount = \"111111111111\"\n\
+             region = \"us-east-1\"\ns3_bucket = \"org-trail-logs\"\n",
+            "test",
+        )?;
+        let mut rec = CloudTrailRecord {
+            event_source: Some(EVENT_SOURCE.into()),
+            event_name: Some("StopLogging".into()),
+            aws_region: Some("eu-west-1".into()),
+            recipient_account_id: Some("111111111111".into()),
+            request_parameters: serde_json::json!({"name": "org-trail"}),
+            error_code: Some("InvalidHomeRegionException".into()),
+            ..CloudTrailRecord::default()
+        };
+        assert_eq!(judge(&rec, None, &policy).map(|j| j.verdict), Some(Verdict::Attempt));
+        // Another account's trail of the same name is still not the declared one.
+        rec.recipient_account_id = Some("333333333333".into());
+        assert_eq!(judge(&rec, None, &policy).map(|j| j.verdict), Some(Verdict::Benign));
+        Ok(())
     }
 
     #[test]
