@@ -110,7 +110,12 @@ fn walk(p: &Path, out: &mut Vec<Result<PathBuf, (PathBuf, String)>>) {
 }
 
 /// Decide every event in one document's bytes.
-pub fn evaluate_bytes(source: &str, bytes: &[u8], policy: &Policy, today: NaiveDate) -> Vec<EvalLine> {
+pub fn evaluate_bytes(
+    source: &str,
+    bytes: &[u8],
+    policy: &Policy,
+    today: NaiveDate,
+) -> Vec<EvalLine> {
     decode_document(bytes)
         .into_iter()
         .map(|Item { index, result }| {
@@ -131,10 +136,21 @@ pub fn evaluate_paths(paths: &[PathBuf], policy: &Policy, today: NaiveDate) -> V
     let mut lines = Vec::new();
     for f in collect_files(paths) {
         match f {
-            Err((p, e)) => lines.push(EvalLine::error(p.display().to_string(), format!("cannot read: {e}"))),
+            Err((p, e)) => lines.push(EvalLine::error(
+                p.display().to_string(),
+                format!("cannot read: {e}"),
+            )),
             Ok(p) => match std::fs::read(&p) {
-                Err(e) => lines.push(EvalLine::error(p.display().to_string(), format!("cannot read: {e}"))),
-                Ok(bytes) => lines.extend(evaluate_bytes(&p.display().to_string(), &bytes, policy, today)),
+                Err(e) => lines.push(EvalLine::error(
+                    p.display().to_string(),
+                    format!("cannot read: {e}"),
+                )),
+                Ok(bytes) => lines.extend(evaluate_bytes(
+                    &p.display().to_string(),
+                    &bytes,
+                    policy,
+                    today,
+                )),
             },
         }
     }
@@ -143,7 +159,14 @@ pub fn evaluate_paths(paths: &[PathBuf], policy: &Policy, today: NaiveDate) -> V
 
 /// The table format for people.
 pub fn render_table(lines: &[EvalLine]) -> String {
-    let headers = ["SOURCE", "EVENT", "GUARDRAIL", "VERDICT", "SEVERITY", "ACTIONS"];
+    let headers = [
+        "SOURCE",
+        "EVENT",
+        "GUARDRAIL",
+        "VERDICT",
+        "SEVERITY",
+        "ACTIONS",
+    ];
     let rows: Vec<[String; 6]> = lines
         .iter()
         .map(|l| {
@@ -158,7 +181,11 @@ pub fn render_table(lines: &[EvalLine]) -> String {
                 } else if l.actions.is_empty() {
                     match l.disposition.as_deref() {
                         Some("notify") | Some("exempt") if !l.planned.is_empty() => {
-                            format!("({}: {})", l.disposition.as_deref().unwrap_or(""), l.planned.join("; "))
+                            format!(
+                                "({}: {})",
+                                l.disposition.as_deref().unwrap_or(""),
+                                l.planned.join("; ")
+                            )
                         }
                         _ => "-".into(),
                     }

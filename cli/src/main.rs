@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "driftguard", version, about = "Event-driven guardrails for AWS Organizations")]
+#[command(
+    name = "driftguard",
+    version,
+    about = "Event-driven guardrails for AWS Organizations"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -48,16 +52,18 @@ enum Command {
         paths: Vec<PathBuf>,
     },
     /// Load and validate a policy file; print a summary, or the key, line and reason it is refused.
-    CheckPolicy {
-        file: PathBuf,
-    },
+    CheckPolicy { file: PathBuf },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = std::io::stdout().lock();
     match cli.command {
-        Command::Evaluate { policy, format, paths } => {
+        Command::Evaluate {
+            policy,
+            format,
+            paths,
+        } => {
             let policy = match policy {
                 Some(p) => Policy::load(&p),
                 None => Policy::default_policy(),
@@ -72,7 +78,8 @@ fn main() -> ExitCode {
             let lines = evaluate_paths(&paths, &policy, Utc::now().date_naive());
             let result = match format {
                 Format::Json => lines.iter().try_for_each(|l| {
-                    let s = serde_json::to_string(l).unwrap_or_else(|e| format!("{{\"verdict\":\"error\",\"error\":\"{e}\"}}"));
+                    let s = serde_json::to_string(l)
+                        .unwrap_or_else(|e| format!("{{\"verdict\":\"error\",\"error\":\"{e}\"}}"));
                     writeln!(out, "{s}")
                 }),
                 Format::Table => write!(out, "{}", render_table(&lines)),
@@ -80,7 +87,11 @@ fn main() -> ExitCode {
             if result.is_err() {
                 return ExitCode::from(1);
             }
-            if lines.iter().any(|l| l.is_error()) { ExitCode::from(2) } else { ExitCode::SUCCESS }
+            if lines.iter().any(|l| l.is_error()) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Command::CheckPolicy { file } => match Policy::load(&file) {
             Ok(p) => {
@@ -90,7 +101,11 @@ fn main() -> ExitCode {
                     file.display(),
                     p.management_account,
                     p.audit_account,
-                    if p.regions.is_empty() { "all".to_string() } else { p.regions.len().to_string() },
+                    if p.regions.is_empty() {
+                        "all".to_string()
+                    } else {
+                        p.regions.len().to_string()
+                    },
                     p.remediation_role,
                     p.trail.trails.len(),
                     p.exemptions.len()

@@ -36,7 +36,11 @@ const SUBJECT_MAX: usize = 99;
 /// Render the alert for a decision and its remediation report. Pure.
 pub fn render(d: &Decision, r: &Report, ctx: &AlertContext) -> AlertMessage {
     let guardrail = d.guardrail.map_or("none", |g| g.as_str());
-    let account = d.subject.account.clone().unwrap_or_else(|| "unknown".into());
+    let account = d
+        .subject
+        .account
+        .clone()
+        .unwrap_or_else(|| "unknown".into());
     let default = default_document(d, r, ctx);
     let email = email_text(d, r, ctx);
     let https = chatbot(d, r, ctx);
@@ -71,7 +75,13 @@ pub fn subject(d: &Decision, r: &Report) -> String {
     );
     let ascii: String = s
         .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
         .collect();
     ascii.chars().take(SUBJECT_MAX).collect()
 }
@@ -180,17 +190,31 @@ fn opt(s: &Option<String>) -> &str {
 
 fn what_driftguard_did(d: &Decision, r: &Report) -> String {
     match (&d.disposition, r.outcome) {
-        (Disposition::Exempt { principal_pattern, reason, expires }, _) => format!(
+        (
+            Disposition::Exempt {
+                principal_pattern,
+                reason,
+                expires,
+            },
+            _,
+        ) => format!(
             "Nothing: the actor is exempt (pattern {}, reason: {}, expires: {}). Planned actions not run.",
             principal_pattern,
             reason,
             expires.as_deref().unwrap_or("never")
         ),
-        (Disposition::Notify, _) => "Nothing: the guardrail is in notify mode. Planned actions not run.".into(),
+        (Disposition::Notify, _) => {
+            "Nothing: the guardrail is in notify mode. Planned actions not run.".into()
+        }
         (_, Outcome::None) => "Nothing to remediate.".into(),
-        (_, Outcome::AlreadyCompliant) => "Read the current state: already compliant, nothing written.".into(),
+        (_, Outcome::AlreadyCompliant) => {
+            "Read the current state: already compliant, nothing written.".into()
+        }
         (_, Outcome::Remediated) => "Remediated.".into(),
-        (_, Outcome::Failed) => "Tried to remediate and FAILED: the resource may still be out of policy. Act now.".into(),
+        (_, Outcome::Failed) => {
+            "Tried to remediate and FAILED: the resource may still be out of policy. Act now."
+                .into()
+        }
         (_, Outcome::Planned | Outcome::Exempt) => "Nothing written.".into(),
     }
 }
@@ -211,8 +235,14 @@ fn email_text(d: &Decision, r: &Report, ctx: &AlertContext) -> String {
         plain_inert(opt(&d.actor.arn)),
         plain_inert(opt(&d.actor.identity_type))
     ));
-    t.push_str(&format!("Source IP: {}\n", plain_inert(opt(&d.actor.source_ip))));
-    t.push_str(&format!("User agent: {}\n", plain_inert(opt(&d.actor.user_agent))));
+    t.push_str(&format!(
+        "Source IP: {}\n",
+        plain_inert(opt(&d.actor.source_ip))
+    ));
+    t.push_str(&format!(
+        "User agent: {}\n",
+        plain_inert(opt(&d.actor.user_agent))
+    ));
     t.push_str(&format!(
         "Where: account {}, region {}, resource {}\n",
         opt(&d.subject.account),
@@ -229,7 +259,10 @@ fn email_text(d: &Decision, r: &Report, ctx: &AlertContext) -> String {
     for (k, v) in &d.evidence {
         t.push_str(&format!("Evidence: {}: {}\n", k, plain_inert(v)));
     }
-    t.push_str(&format!("\nWhat driftguard did: {}\n", what_driftguard_did(d, r)));
+    t.push_str(&format!(
+        "\nWhat driftguard did: {}\n",
+        what_driftguard_did(d, r)
+    ));
     if !d.planned.is_empty() {
         t.push_str("Planned actions:\n");
         for a in &d.planned {
@@ -282,7 +315,10 @@ fn chatbot(d: &Decision, r: &Report, ctx: &AlertContext) -> Value {
         slack_inert(opt(&d.actor.arn)),
         slack_inert(opt(&d.actor.source_ip))
     ));
-    desc.push_str(&format!("*User agent:* {}\n", slack_inert(opt(&d.actor.user_agent))));
+    desc.push_str(&format!(
+        "*User agent:* {}\n",
+        slack_inert(opt(&d.actor.user_agent))
+    ));
     desc.push_str(&format!(
         "*Where:* {} / {} / {}\n",
         slack_inert(opt(&d.subject.account)),
@@ -311,7 +347,11 @@ fn chatbot(d: &Decision, r: &Report, ctx: &AlertContext) -> Value {
             )
         })
         .collect();
-    next_steps.push(format!("Logs Insights on {}: {}", slack_inert(&log_group(ctx)), slack_inert(&insights_query(d))));
+    next_steps.push(format!(
+        "Logs Insights on {}: {}",
+        slack_inert(&log_group(ctx)),
+        slack_inert(&insights_query(d))
+    ));
     json!({
         "version": "1.0",
         "source": "custom",
@@ -338,7 +378,9 @@ fn chatbot(d: &Decision, r: &Report, ctx: &AlertContext) -> Value {
 
 /// Publishing failed; the invocation must fail so Lambda retries (nothing lost).
 #[derive(Debug, thiserror::Error)]
-#[error("could not publish the alert to SNS topic {topic_arn}: {reason}. Check the topic exists, the function role may sns:Publish to it, and (if the topic is KMS-encrypted) kms:GenerateDataKey/kms:Decrypt on its key")]
+#[error(
+    "could not publish the alert to SNS topic {topic_arn}: {reason}. Check the topic exists, the function role may sns:Publish to it, and (if the topic is KMS-encrypted) kms:GenerateDataKey/kms:Decrypt on its key"
+)]
 pub struct PublishError {
     pub topic_arn: String,
     pub reason: String,
@@ -389,7 +431,10 @@ mod tests {
 
     #[test]
     fn plain_strings_are_inert() {
-        assert_eq!(plain_inert("see https://evil.example\nFAKE LINE"), "see https[:]//evil.example FAKE LINE");
+        assert_eq!(
+            plain_inert("see https://evil.example\nFAKE LINE"),
+            "see https[:]//evil.example FAKE LINE"
+        );
         assert_eq!(plain_inert("root@example.com"), "root[at]example.com");
     }
 }

@@ -40,21 +40,35 @@ pub async fn load_sdk_config(overrides: &SdkOverrides) -> SdkConfig {
 
 /// The same configuration in another region.
 pub fn in_region(config: &SdkConfig, region: &str) -> SdkConfig {
-    config.to_builder().region(Region::new(region.to_string())).build()
+    config
+        .to_builder()
+        .region(Region::new(region.to_string()))
+        .build()
 }
 
 /// The session name for a remediation: `driftguard-<function>-<event id>`, limited to the
 /// 64 characters and the `[\w+=,.@-]` alphabet STS accepts.
 pub fn session_name(function: &str, event_id: Option<&str>) -> String {
-    let raw = format!("{SESSION_PREFIX}{function}-{}", event_id.unwrap_or("no-event-id"));
+    let raw = format!(
+        "{SESSION_PREFIX}{function}-{}",
+        event_id.unwrap_or("no-event-id")
+    );
     raw.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "+=,.@_-".contains(c) { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "+=,.@_-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
         .take(64)
         .collect()
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("cannot assume {role_arn} (session {session}): {reason}. Check the remediation role exists in account {account} (the member StackSet creates it) and trusts this function's role")]
+#[error(
+    "cannot assume {role_arn} (session {session}): {reason}. Check the remediation role exists in account {account} (the member StackSet creates it) and trusts this function's role"
+)]
 pub struct AssumeRoleError {
     pub role_arn: String,
     pub account: String,
@@ -86,7 +100,12 @@ const CACHE_MAX: usize = 64;
 const REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
 impl RoleSessions {
-    pub fn new(base: &SdkConfig, sts: aws_sdk_sts::Client, role_name: &str, function: &str) -> RoleSessions {
+    pub fn new(
+        base: &SdkConfig,
+        sts: aws_sdk_sts::Client,
+        role_name: &str,
+        function: &str,
+    ) -> RoleSessions {
         RoleSessions {
             base: base.clone(),
             sts,
@@ -98,11 +117,19 @@ impl RoleSessions {
     }
 
     pub fn role_arn(&self, account: &str) -> String {
-        format!("arn:{}:iam::{}:role/{}", self.partition, account, self.role_name)
+        format!(
+            "arn:{}:iam::{}:role/{}",
+            self.partition, account, self.role_name
+        )
     }
 
     /// SDK configuration acting as the remediation role in `account`, in `region`.
-    pub async fn config_for(&self, account: &str, region: &str, event_id: Option<&str>) -> Result<SdkConfig, AssumeRoleError> {
+    pub async fn config_for(
+        &self,
+        account: &str,
+        region: &str,
+        event_id: Option<&str>,
+    ) -> Result<SdkConfig, AssumeRoleError> {
         let session = session_name(&self.function, event_id);
         let key = (account.to_string(), session.clone());
         let now = SystemTime::now();
@@ -133,7 +160,8 @@ impl RoleSessions {
         let creds = out
             .credentials
             .ok_or_else(|| err("STS returned no credentials".into()))?;
-        let expires = SystemTime::try_from(creds.expiration).unwrap_or(now + Duration::from_secs(900));
+        let expires =
+            SystemTime::try_from(creds.expiration).unwrap_or(now + Duration::from_secs(900));
         let provider = Credentials::new(
             creds.access_key_id,
             creds.secret_access_key,
@@ -151,7 +179,13 @@ impl RoleSessions {
         if cache.len() >= CACHE_MAX {
             cache.clear();
         }
-        cache.insert(key, Cached { config: config.clone(), expires });
+        cache.insert(
+            key,
+            Cached {
+                config: config.clone(),
+                expires,
+            },
+        );
         Ok(in_region(&config, region))
     }
 }

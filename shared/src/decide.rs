@@ -14,11 +14,19 @@ pub const SESSION_PREFIX: &str = "driftguard-";
 
 pub fn decide(event: &Event, policy: &Policy, today: NaiveDate) -> Decision {
     match event {
-        Event::CloudTrail { envelope, record } => decide_cloudtrail(record, envelope.as_ref(), policy, today),
+        Event::CloudTrail { envelope, record } => {
+            decide_cloudtrail(record, envelope.as_ref(), policy, today)
+        }
         Event::GuardDutyFinding { envelope, finding } => {
             let mut d = base(None, Subject::default(), Actor::default(), event.event_id());
-            d.subject.account = finding.account_id.clone().or_else(|| envelope.as_ref().and_then(|e| e.account.clone()));
-            d.subject.region = finding.region.clone().or_else(|| envelope.as_ref().and_then(|e| e.region.clone()));
+            d.subject.account = finding
+                .account_id
+                .clone()
+                .or_else(|| envelope.as_ref().and_then(|e| e.account.clone()));
+            d.subject.region = finding
+                .region
+                .clone()
+                .or_else(|| envelope.as_ref().and_then(|e| e.region.clone()));
             d.summary = format!(
                 "GuardDuty finding {}",
                 finding.finding_type.as_deref().unwrap_or("(no type)")
@@ -29,7 +37,12 @@ pub fn decide(event: &Event, policy: &Policy, today: NaiveDate) -> Decision {
     }
 }
 
-fn base(guardrail: Option<crate::decision::GuardrailId>, subject: Subject, actor: Actor, event_id: Option<&str>) -> Decision {
+fn base(
+    guardrail: Option<crate::decision::GuardrailId>,
+    subject: Subject,
+    actor: Actor,
+    event_id: Option<&str>,
+) -> Decision {
     Decision {
         guardrail,
         verdict: Verdict::Benign,
@@ -81,10 +94,17 @@ pub fn is_own_action(actor: &Actor, policy: &Policy) -> bool {
             .arn
             .as_deref()
             .and_then(assumed_role_session)
-            .is_some_and(|(role, session)| role == policy.remediation_role && session.starts_with(SESSION_PREFIX))
+            .is_some_and(|(role, session)| {
+                role == policy.remediation_role && session.starts_with(SESSION_PREFIX)
+            })
 }
 
-fn decide_cloudtrail(record: &CloudTrailRecord, envelope: Option<&Envelope>, policy: &Policy, today: NaiveDate) -> Decision {
+fn decide_cloudtrail(
+    record: &CloudTrailRecord,
+    envelope: Option<&Envelope>,
+    policy: &Policy,
+    today: NaiveDate,
+) -> Decision {
     let actor = actor_of(record);
     let mut d = base(None, Subject::default(), actor, record.event_id.as_deref());
     d.event_source = record.event_source.clone();
@@ -94,7 +114,10 @@ fn decide_cloudtrail(record: &CloudTrailRecord, envelope: Option<&Envelope>, pol
         .recipient_account_id
         .clone()
         .or_else(|| envelope.and_then(|e| e.account.clone()));
-    d.subject.region = record.aws_region.clone().or_else(|| envelope.and_then(|e| e.region.clone()));
+    d.subject.region = record
+        .aws_region
+        .clone()
+        .or_else(|| envelope.and_then(|e| e.region.clone()));
 
     let judgement = guardrails::trail::judge(record, envelope, policy);
     let Some(j) = judgement else {
@@ -127,7 +150,11 @@ fn apply(mut d: Decision, j: Judgement, policy: &Policy, today: NaiveDate) -> De
         return benign(d, format!("guardrail {} is off in the policy", j.guardrail));
     }
     if is_own_action(&d.actor, policy) {
-        return benign(d, "driftguard's own remediation (loop guard: remediation role and driftguard- session)".into());
+        return benign(
+            d,
+            "driftguard's own remediation (loop guard: remediation role and driftguard- session)"
+                .into(),
+        );
     }
     if d.verdict != Verdict::Violation {
         d.planned.clear();
@@ -172,10 +199,15 @@ mod tests {
     #[test]
     fn session_arns() {
         assert_eq!(
-            assumed_role_session("arn:aws:sts::123456789012:assumed-role/DriftguardRemediation/driftguard-trail-guard-x"),
+            assumed_role_session(
+                "arn:aws:sts::123456789012:assumed-role/DriftguardRemediation/driftguard-trail-guard-x"
+            ),
             Some(("DriftguardRemediation", "driftguard-trail-guard-x"))
         );
-        assert_eq!(assumed_role_session("arn:aws:iam::123456789012:user/alice"), None);
+        assert_eq!(
+            assumed_role_session("arn:aws:iam::123456789012:user/alice"),
+            None
+        );
         assert_eq!(assumed_role_session("garbage"), None);
     }
 }

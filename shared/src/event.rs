@@ -300,8 +300,8 @@ pub fn decode_event(value: &Value) -> Result<Event, DecodeError> {
 }
 
 fn decode_eventbridge(value: &Value) -> Result<Event, DecodeError> {
-    let eb: EventBridgeEvent<Value> = serde_json::from_value(value.clone())
-        .map_err(|e| DecodeError::Envelope(e.to_string()))?;
+    let eb: EventBridgeEvent<Value> =
+        serde_json::from_value(value.clone()).map_err(|e| DecodeError::Envelope(e.to_string()))?;
     let envelope = Envelope {
         id: eb.id,
         detail_type: eb.detail_type,
@@ -493,7 +493,10 @@ mod tests {
 
     #[test]
     fn both_signin_spellings_are_accepted() {
-        for dt in ["AWS Console Sign In via CloudTrail", "AWS Console Signin via CloudTrail"] {
+        for dt in [
+            "AWS Console Sign In via CloudTrail",
+            "AWS Console Signin via CloudTrail",
+        ] {
             let mut v = stop_logging();
             v["detail-type"] = json!(dt);
             assert!(decode_event(&v).is_ok(), "{dt}");

@@ -33,11 +33,15 @@ pub struct AlertSink {
 
 #[derive(Debug, thiserror::Error)]
 pub enum InvocationError {
-    #[error("undecodable event (it was not processed; fix the producer or the EventBridge rule): {0}")]
+    #[error(
+        "undecodable event (it was not processed; fix the producer or the EventBridge rule): {0}"
+    )]
     Undecodable(#[from] DecodeError),
     #[error(transparent)]
     Alert(#[from] alert::PublishError),
-    #[error("remediation of event {event_id} failed ({error}); the failure alert was sent; Lambda retries this event and then sends it to the on-failure destination")]
+    #[error(
+        "remediation of event {event_id} failed ({error}); the failure alert was sent; Lambda retries this event and then sends it to the on-failure destination"
+    )]
     Remediation { event_id: String, error: String },
 }
 
@@ -75,7 +79,11 @@ pub struct Pipeline<R> {
 }
 
 impl<R: Remediator> Pipeline<R> {
-    pub async fn handle(&self, payload: &Value, request_id: Option<&str>) -> Result<Response, InvocationError> {
+    pub async fn handle(
+        &self,
+        payload: &Value,
+        request_id: Option<&str>,
+    ) -> Result<Response, InvocationError> {
         let started = Instant::now();
         let event = match decode_event(payload) {
             Ok(e) => e,
@@ -90,7 +98,9 @@ impl<R: Remediator> Pipeline<R> {
         if let Some(g) = decision.guardrail
             && !self.guardrails.contains(&g)
         {
-            decision.reason = format!("guardrail {g} belongs to another function; check the EventBridge rule's pattern");
+            decision.reason = format!(
+                "guardrail {g} belongs to another function; check the EventBridge rule's pattern"
+            );
             decision.verdict = crate::decision::Verdict::Benign;
             decision.planned.clear();
             decision.disposition = Disposition::None;
@@ -126,8 +136,14 @@ impl<R: Remediator> Pipeline<R> {
         }
         if report.outcome == Outcome::Failed {
             return Err(InvocationError::Remediation {
-                event_id: decision.event_id.clone().unwrap_or_else(|| "(no id)".into()),
-                error: report.error.clone().unwrap_or_else(|| "a step failed".into()),
+                event_id: decision
+                    .event_id
+                    .clone()
+                    .unwrap_or_else(|| "(no id)".into()),
+                error: report
+                    .error
+                    .clone()
+                    .unwrap_or_else(|| "a step failed".into()),
             });
         }
         Ok(Response {
@@ -150,7 +166,9 @@ pub struct FunctionEnv {
 
 #[derive(Debug, thiserror::Error)]
 pub enum EnvError {
-    #[error("environment variable DRIFTGUARD_TOPIC_ARN is not set: set it to the alert SNS topic ARN")]
+    #[error(
+        "environment variable DRIFTGUARD_TOPIC_ARN is not set: set it to the alert SNS topic ARN"
+    )]
     MissingTopic,
 }
 
@@ -170,6 +188,9 @@ impl FunctionEnv {
                     .unwrap_or_default()
                     .join("policy.toml")
             });
-        Ok(FunctionEnv { topic_arn, policy_path })
+        Ok(FunctionEnv {
+            topic_arn,
+            policy_path,
+        })
     }
 }

@@ -91,7 +91,10 @@ impl Policy {
         let de = toml::de::Deserializer::parse(text).map_err(|e| ctx.toml_error("", &e))?;
         let raw: RawPolicy = serde_path_to_error::deserialize(de).map_err(|e| {
             // Spanned<T> shows up in serde paths as an internal field name: hide it.
-            let path = e.path().to_string().replace(".$__serde_spanned_private_value", "");
+            let path = e
+                .path()
+                .to_string()
+                .replace(".$__serde_spanned_private_value", "");
             ctx.toml_error(&path, e.inner())
         })?;
         raw.validate(&ctx)
@@ -156,8 +159,15 @@ fn opt_matches(declared: Option<&str>, seen: Option<&str>) -> bool {
 }
 
 impl TrailPolicy {
-    pub fn find(&self, name: &str, account: Option<&str>, region: Option<&str>) -> Option<&TrailDecl> {
-        self.trails.iter().find(|t| t.matches(name, account, region))
+    pub fn find(
+        &self,
+        name: &str,
+        account: Option<&str>,
+        region: Option<&str>,
+    ) -> Option<&TrailDecl> {
+        self.trails
+            .iter()
+            .find(|t| t.matches(name, account, region))
     }
 
     pub fn bucket_allowed(&self, bucket: &str) -> bool {
@@ -212,7 +222,8 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
             },
         }
     }
-    p.get(pi..).is_some_and(|rest| rest.iter().all(|c| *c == '*'))
+    p.get(pi..)
+        .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -231,7 +242,12 @@ impl Ctx<'_> {
             .map_or(0, |s| s.bytes().filter(|b| *b == b'\n').count() + 1)
     }
 
-    fn err(&self, key: impl Into<String>, span: Option<&Range<usize>>, reason: impl Into<String>) -> PolicyError {
+    fn err(
+        &self,
+        key: impl Into<String>,
+        span: Option<&Range<usize>>,
+        reason: impl Into<String>,
+    ) -> PolicyError {
         PolicyError::Invalid {
             origin: self.origin.to_string(),
             key: key.into(),
@@ -241,7 +257,11 @@ impl Ctx<'_> {
     }
 
     fn toml_error(&self, path: &str, e: &toml::de::Error) -> PolicyError {
-        let key = if path.is_empty() || path == "." { "<document>" } else { path };
+        let key = if path.is_empty() || path == "." {
+            "<document>"
+        } else {
+            path
+        };
         self.err(key, e.span().as_ref(), e.message().trim().to_string())
     }
 }
@@ -347,7 +367,9 @@ impl RawPolicy {
                 let name = r.get_ref();
                 let ok = !name.is_empty()
                     && name.len() <= 64
-                    && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
                 if !ok {
                     return Err(ctx.err(
                         "remediation_role",
@@ -364,7 +386,10 @@ impl RawPolicy {
                 ctx.err(
                     format!("guardrails.{name}"),
                     Some(&g.span()),
-                    format!("unknown guardrail; expected one of: {}", GuardrailId::ALL_NAMES),
+                    format!(
+                        "unknown guardrail; expected one of: {}",
+                        GuardrailId::ALL_NAMES
+                    ),
                 )
             })?;
             modes.insert(id, g.get_ref().mode);
@@ -434,7 +459,8 @@ impl RawTrail {
                 ));
             }
             if self.require_cloudwatch_logs
-                && (t.cloudwatch_logs_log_group_arn.is_none() || t.cloudwatch_logs_role_arn.is_none())
+                && (t.cloudwatch_logs_log_group_arn.is_none()
+                    || t.cloudwatch_logs_role_arn.is_none())
             {
                 return Err(ctx.err(
                     format!("{key}.cloudwatch_logs_log_group_arn"),
@@ -518,7 +544,10 @@ impl RawExemption {
                 ctx.err(
                     format!("{key}.guardrails[{j}]"),
                     Some(&g.span()),
-                    format!("unknown guardrail; expected one of: {}", GuardrailId::ALL_NAMES),
+                    format!(
+                        "unknown guardrail; expected one of: {}",
+                        GuardrailId::ALL_NAMES
+                    ),
                 )
             })?);
         }
@@ -544,8 +573,14 @@ impl RawExemption {
 
 fn account_id(ctx: &Ctx<'_>, key: &str, v: &Spanned<toml::Value>) -> Result<String, PolicyError> {
     match v.get_ref() {
-        toml::Value::String(s) if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(s.clone()),
-        toml::Value::String(_) => Err(ctx.err(key, Some(&v.span()), "an AWS account id is exactly 12 digits")),
+        toml::Value::String(s) if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(s.clone())
+        }
+        toml::Value::String(_) => Err(ctx.err(
+            key,
+            Some(&v.span()),
+            "an AWS account id is exactly 12 digits",
+        )),
         toml::Value::Integer(_) => Err(ctx.err(
             key,
             Some(&v.span()),
@@ -554,7 +589,10 @@ fn account_id(ctx: &Ctx<'_>, key: &str, v: &Spanned<toml::Value>) -> Result<Stri
         other => Err(ctx.err(
             key,
             Some(&v.span()),
-            format!("expected a 12-digit account id string, found a {}", other.type_str()),
+            format!(
+                "expected a 12-digit account id string, found a {}",
+                other.type_str()
+            ),
         )),
     }
 }
@@ -563,23 +601,38 @@ fn region(ctx: &Ctx<'_>, key: &str, v: &Spanned<String>) -> Result<String, Polic
     let s = v.get_ref();
     let parts: Vec<&str> = s.split('-').collect();
     let ok = parts.len() >= 3
-        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-        && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && parts
+            .last()
+            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
     if ok {
         Ok(s.clone())
     } else {
-        Err(ctx.err(key, Some(&v.span()), format!("`{s}` is not an AWS region name such as `eu-west-1`")))
+        Err(ctx.err(
+            key,
+            Some(&v.span()),
+            format!("`{s}` is not an AWS region name such as `eu-west-1`"),
+        ))
     }
 }
 
 fn bucket(ctx: &Ctx<'_>, key: &str, v: &Spanned<String>) -> Result<String, PolicyError> {
     let s = v.get_ref();
     let ok = (3..=63).contains(&s.len())
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.');
     if ok {
         Ok(s.clone())
     } else {
-        Err(ctx.err(key, Some(&v.span()), format!("`{s}` is not an S3 bucket name (3-63 characters of a-z 0-9 . -)")))
+        Err(ctx.err(
+            key,
+            Some(&v.span()),
+            format!("`{s}` is not an S3 bucket name (3-63 characters of a-z 0-9 . -)"),
+        ))
     }
 }
 
@@ -590,7 +643,11 @@ fn date(ctx: &Ctx<'_>, key: &str, v: &Spanned<toml::Value>) -> Result<NaiveDate,
         _ => String::new(),
     };
     NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| {
-        ctx.err(key, Some(&v.span()), "expected a date such as 2026-12-31 (the last day the exemption applies, UTC)")
+        ctx.err(
+            key,
+            Some(&v.span()),
+            "expected a date such as 2026-12-31 (the last day the exemption applies, UTC)",
+        )
     })
 }
 
@@ -629,34 +686,44 @@ reason = "incident response"
         assert_eq!(p.mode(GuardrailId::RootActivity), Mode::Enforce);
         assert_eq!(p.remediation_role, DEFAULT_REMEDIATION_ROLE);
         assert_eq!(p.trail.allowed_buckets, vec!["org-logs", "org-trail-logs"]);
-        assert_eq!(p.exemptions.first().and_then(|e| e.expires), NaiveDate::from_ymd_opt(2026, 12, 31));
+        assert_eq!(
+            p.exemptions.first().and_then(|e| e.expires),
+            NaiveDate::from_ymd_opt(2026, 12, 31)
+        );
         Ok(())
     }
 
     fn refused(text: &str) -> (String, usize, String) {
         match Policy::parse(text, "p.toml") {
-            Err(PolicyError::Invalid { key, line, reason, .. }) => (key, line, reason),
+            Err(PolicyError::Invalid {
+                key, line, reason, ..
+            }) => (key, line, reason),
             other => (format!("{other:?}"), 0, String::new()),
         }
     }
 
     #[test]
     fn refuses_with_key_line_and_reason() {
-        let (key, line, reason) = refused(&GOOD.replace("\"011111111111\"\naudit", "11111111111\naudit"));
+        let (key, line, reason) =
+            refused(&GOOD.replace("\"011111111111\"\naudit", "11111111111\naudit"));
         assert_eq!((key.as_str(), line), ("management_account", 2));
         assert!(reason.contains("strings"), "{reason}");
 
-        let (key, line, reason) = refused(&GOOD.replace("mode = \"notify\"", "mode = \"enforcce\""));
+        let (key, line, reason) =
+            refused(&GOOD.replace("mode = \"notify\"", "mode = \"enforcce\""));
         assert_eq!((key.as_str(), line), ("guardrails.trail-tampering.mode", 7));
         assert!(reason.contains("enforce"), "{reason}");
 
-        let (key, line, _) = refused(&GOOD.replace("region = \"us-east-1\"", "regoin = \"us-east-1\""));
+        let (key, line, _) =
+            refused(&GOOD.replace("region = \"us-east-1\"", "regoin = \"us-east-1\""));
         assert_eq!((key.as_str(), line), ("trail.trails[0].regoin", 15));
 
-        let (key, line, _) = refused(&GOOD.replace("expires = 2026-12-31", "expires = \"31/12/2026\""));
+        let (key, line, _) =
+            refused(&GOOD.replace("expires = 2026-12-31", "expires = \"31/12/2026\""));
         assert_eq!((key.as_str(), line), ("exemptions[0].expires", 20));
 
-        let (key, line, _) = refused(&GOOD.replace("[guardrails.trail-tampering]", "[guardrails.trail-tamper]"));
+        let (key, line, _) =
+            refused(&GOOD.replace("[guardrails.trail-tampering]", "[guardrails.trail-tamper]"));
         assert_eq!((key.as_str(), line), ("guardrails.trail-tamper", 6));
 
         let (key, _, reason) = refused(&GOOD.replace("BreakGlass*", "*").replace("role/", ""));
@@ -673,8 +740,14 @@ reason = "incident response"
 
     #[test]
     fn wildcards() {
-        assert!(wildcard_match("arn:aws:iam::*:role/BreakGlass*", "arn:aws:iam::123:role/BreakGlassAdmin"));
-        assert!(!wildcard_match("arn:aws:iam::*:role/BreakGlass*", "arn:aws:iam::123:role/Admin"));
+        assert!(wildcard_match(
+            "arn:aws:iam::*:role/BreakGlass*",
+            "arn:aws:iam::123:role/BreakGlassAdmin"
+        ));
+        assert!(!wildcard_match(
+            "arn:aws:iam::*:role/BreakGlass*",
+            "arn:aws:iam::123:role/Admin"
+        ));
         assert!(wildcard_match("a?c", "abc"));
         assert!(!wildcard_match("a?c", "ac"));
         assert!(wildcard_match("*", ""));

@@ -52,7 +52,11 @@ impl Moto {
         };
         let child = spawn("moto_server", &[])
             .or_else(|_| spawn("python3", &["-m", "moto.server"]))
-            .map_err(|e| format!("cannot start moto server ({e}): install it with `pip install 'moto[server]'`"))?;
+            .map_err(|e| {
+                format!(
+                    "cannot start moto server ({e}): install it with `pip install 'moto[server]'`"
+                )
+            })?;
         let mut moto = Moto {
             child,
             endpoint: format!("http://127.0.0.1:{port}"),
@@ -77,13 +81,25 @@ impl Moto {
         load_sdk_config(&SdkOverrides {
             endpoint_url: Some(self.endpoint.clone()),
             region: Some(REGION.into()),
-            credentials: Some(Credentials::new("testing", "testing", None, None, "driftguard-tests")),
+            credentials: Some(Credentials::new(
+                "testing",
+                "testing",
+                None,
+                None,
+                "driftguard-tests",
+            )),
         })
         .await
     }
 
     /// SDK config acting in `account` through `role` (moto issues credentials for it).
-    pub async fn assume(&self, from: &SdkConfig, account: &str, role: &str, session: &str) -> Result<SdkConfig, BoxError> {
+    pub async fn assume(
+        &self,
+        from: &SdkConfig,
+        account: &str,
+        role: &str,
+        session: &str,
+    ) -> Result<SdkConfig, BoxError> {
         let sts = aws_sdk_sts::Client::new(from);
         let out = sts
             .assume_role()
@@ -152,15 +168,42 @@ impl World {
                     .ok_or("moto returned no account id")?,
             );
         }
-        let [audit_account, member_account] = <[String; 2]>::try_from(ids).map_err(|_| "expected two accounts")?;
-        let audit = moto.assume(&management, &audit_account, "OrganizationAccountAccessRole", "setup").await?;
-        let member = moto.assume(&management, &member_account, "OrganizationAccountAccessRole", "setup").await?;
+        let [audit_account, member_account] =
+            <[String; 2]>::try_from(ids).map_err(|_| "expected two accounts")?;
+        let audit = moto
+            .assume(
+                &management,
+                &audit_account,
+                "OrganizationAccountAccessRole",
+                "setup",
+            )
+            .await?;
+        let member = moto
+            .assume(
+                &management,
+                &member_account,
+                "OrganizationAccountAccessRole",
+                "setup",
+            )
+            .await?;
 
         // Alert topic and a queue that reads what subscribers receive.
         let sns = aws_sdk_sns::Client::new(&audit);
-        let topic_arn = sns.create_topic().name("driftguard-alerts").send().await?.topic_arn.ok_or("no topic arn")?;
+        let topic_arn = sns
+            .create_topic()
+            .name("driftguard-alerts")
+            .send()
+            .await?
+            .topic_arn
+            .ok_or("no topic arn")?;
         let sqs = aws_sdk_sqs::Client::new(&audit);
-        let queue_url = sqs.create_queue().queue_name("alerts").send().await?.queue_url.ok_or("no queue url")?;
+        let queue_url = sqs
+            .create_queue()
+            .queue_name("alerts")
+            .send()
+            .await?
+            .queue_url
+            .ok_or("no queue url")?;
         let queue_arn = format!("arn:aws:sqs:{REGION}:{audit_account}:alerts");
         sns.subscribe()
             .topic_arn(&topic_arn)
@@ -171,7 +214,11 @@ impl World {
 
         // The member's trail, compliant and logging.
         let trail_bucket = format!("trail-logs-{member_account}");
-        aws_sdk_s3::Client::new(&member).create_bucket().bucket(&trail_bucket).send().await?;
+        aws_sdk_s3::Client::new(&member)
+            .create_bucket()
+            .bucket(&trail_bucket)
+            .send()
+            .await?;
         let world = World {
             moto,
             management,
@@ -233,13 +280,28 @@ s3_bucket = "{bucket}"
         )
     }
 
-    pub fn policy(&self, mode: &str, extra: &str) -> Result<std::sync::Arc<driftguard_shared::Policy>, BoxError> {
-        Ok(std::sync::Arc::new(driftguard_shared::Policy::parse(&self.policy_toml(mode, extra), "test-policy.toml")?))
+    pub fn policy(
+        &self,
+        mode: &str,
+        extra: &str,
+    ) -> Result<std::sync::Arc<driftguard_shared::Policy>, BoxError> {
+        Ok(std::sync::Arc::new(driftguard_shared::Policy::parse(
+            &self.policy_toml(mode, extra),
+            "test-policy.toml",
+        )?))
     }
 
     /// trail-guard's pipeline as the Lambda builds it, acting from the Audit account.
-    pub fn trail_guard(&self, mode: &str, extra: &str) -> Result<driftguard_shared::pipeline::Pipeline<trail_guard::TrailRemediator>, BoxError> {
-        Ok(trail_guard::pipeline(self.policy(mode, extra)?, &self.topic_arn, trail_guard::Wiring::live(&self.audit)))
+    pub fn trail_guard(
+        &self,
+        mode: &str,
+        extra: &str,
+    ) -> Result<driftguard_shared::pipeline::Pipeline<trail_guard::TrailRemediator>, BoxError> {
+        Ok(trail_guard::pipeline(
+            self.policy(mode, extra)?,
+            &self.topic_arn,
+            trail_guard::Wiring::live(&self.audit),
+        ))
     }
 
     /// Every alert delivered to the subscribed queue so far (waits up to `wait` for the first).
@@ -260,7 +322,11 @@ s3_bucket = "{bucket}"
             for m in msgs {
                 out.push(Alert::from_sqs_body(m.body.as_deref().unwrap_or(""))?);
                 if let Some(h) = m.receipt_handle {
-                    sqs.delete_message().queue_url(&self.queue_url).receipt_handle(h).send().await?;
+                    sqs.delete_message()
+                        .queue_url(&self.queue_url)
+                        .receipt_handle(h)
+                        .send()
+                        .await?;
                 }
             }
             if (empty && !out.is_empty()) || Instant::now() > deadline {
@@ -274,19 +340,88 @@ s3_bucket = "{bucket}"
     pub async fn one_alert(&self) -> Result<Alert, BoxError> {
         let mut alerts = self.alerts(Duration::from_secs(5)).await?;
         if alerts.len() != 1 {
-            return Err(format!("expected exactly one alert, got {}: {alerts:#?}", alerts.len()).into());
+            return Err(format!(
+                "expected exactly one alert, got {}: {alerts:#?}",
+                alerts.len()
+            )
+            .into());
         }
         alerts.pop().ok_or_else(|| "no alert".into())
     }
 
+    /// Start a function binary against `api`, acting from the Audit account, with the policy
+    /// written to a temporary file. Its stdout (the JSON log lines) is piped.
+    pub async fn spawn_function(
+        &self,
+        name: &str,
+        api: &runtime_api::RuntimeApi,
+        policy_toml: &str,
+    ) -> Result<tokio::process::Child, BoxError> {
+        let dir = std::env::temp_dir().join(format!(
+            "driftguard-{name}-{}-{}",
+            std::process::id(),
+            self.audit_account
+        ));
+        std::fs::create_dir_all(&dir)?;
+        let policy_path = dir.join("policy.toml");
+        std::fs::write(&policy_path, policy_toml)?;
+        let creds = aws_sdk_sts::Client::new(&self.management)
+            .assume_role()
+            .role_arn(format!(
+                "arn:aws:iam::{}:role/OrganizationAccountAccessRole",
+                self.audit_account
+            ))
+            .role_session_name("lambda")
+            .send()
+            .await?
+            .credentials
+            .ok_or("no credentials")?;
+        Ok(tokio::process::Command::new(binary(name)?)
+            .env_clear()
+            .env("AWS_LAMBDA_RUNTIME_API", &api.address)
+            .env("AWS_LAMBDA_FUNCTION_NAME", name)
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_REGION", REGION)
+            .env("AWS_ACCESS_KEY_ID", &creds.access_key_id)
+            .env("AWS_SECRET_ACCESS_KEY", &creds.secret_access_key)
+            .env("AWS_SESSION_TOKEN", &creds.session_token)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL", &self.moto.endpoint)
+            .env("DRIFTGUARD_TOPIC_ARN", &self.topic_arn)
+            .env("DRIFTGUARD_POLICY", &policy_path)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()?)
+    }
+
     pub async fn trail_status(&self) -> Result<bool, BoxError> {
-        Ok(self.cloudtrail().get_trail_status().name(MEMBER_TRAIL).send().await?.is_logging == Some(true))
+        Ok(self
+            .cloudtrail()
+            .get_trail_status()
+            .name(MEMBER_TRAIL)
+            .send()
+            .await?
+            .is_logging
+            == Some(true))
     }
 
     pub async fn trail(&self) -> Result<Option<aws_sdk_cloudtrail::types::Trail>, BoxError> {
-        match self.cloudtrail().get_trail().name(MEMBER_TRAIL).send().await {
+        match self
+            .cloudtrail()
+            .get_trail()
+            .name(MEMBER_TRAIL)
+            .send()
+            .await
+        {
             Ok(o) => Ok(o.trail),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_trail_not_found_exception()) => Ok(None),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_trail_not_found_exception()) =>
+            {
+                Ok(None)
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -304,18 +439,34 @@ pub struct Alert {
 impl Alert {
     pub fn from_sqs_body(body: &str) -> Result<Alert, BoxError> {
         let env: Value = serde_json::from_str(body)?;
-        let message: Value = serde_json::from_str(env.get("Message").and_then(Value::as_str).ok_or("no Message in the SNS envelope")?)?;
+        let message: Value = serde_json::from_str(
+            env.get("Message")
+                .and_then(Value::as_str)
+                .ok_or("no Message in the SNS envelope")?,
+        )?;
         let attributes = env
             .get("MessageAttributes")
             .and_then(Value::as_object)
             .map(|m| {
                 m.iter()
-                    .map(|(k, v)| (k.clone(), v.get("Value").and_then(Value::as_str).unwrap_or("").to_string()))
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            v.get("Value")
+                                .and_then(Value::as_str)
+                                .unwrap_or("")
+                                .to_string(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default();
         Ok(Alert {
-            subject: env.get("Subject").and_then(Value::as_str).unwrap_or("").to_string(),
+            subject: env
+                .get("Subject")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
             message,
             attributes,
         })
@@ -431,11 +582,19 @@ impl CtEvent {
 pub fn binary(name: &str) -> Result<PathBuf, BoxError> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join("target")
+        });
     let path = target.join("debug").join(name);
     if path.exists() {
         Ok(path)
     } else {
-        Err(format!("{} not found: build it first with `cargo build --workspace --all-targets`", path.display()).into())
+        Err(format!(
+            "{} not found: build it first with `cargo build --workspace --all-targets`",
+            path.display()
+        )
+        .into())
     }
 }

@@ -56,7 +56,11 @@ impl RuntimeApi {
 
     /// Queue an event for the function; returns its request id.
     pub async fn invoke(&self, request_id: &str, event: Value) {
-        self.state.lock().await.queue.push_back((request_id.to_string(), event));
+        self.state
+            .lock()
+            .await
+            .queue
+            .push_back((request_id.to_string(), event));
         self.changed.notify_waiters();
     }
 
@@ -144,7 +148,11 @@ impl RuntimeApi {
                     } else {
                         Answer::Error(body_json)
                     };
-                    self.state.lock().await.answers.push((id.to_string(), answer));
+                    self.state
+                        .lock()
+                        .await
+                        .answers
+                        .push((id.to_string(), answer));
                     ("202 Accepted", String::new(), "{}".to_string())
                 }
                 _ => ("404 Not Found", String::new(), "{}".to_string()),

@@ -5,11 +5,14 @@
 //! current state first (idempotent), and wires the shared pipeline for the Lambda binary.
 
 use aws_config::SdkConfig;
-use aws_sdk_cloudtrail::types::{AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType};
+use aws_sdk_cloudtrail::types::{
+    AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType,
+};
 use driftguard_shared::aws::{AssumeRoleError, RoleSessions, SdkOverrides, load_sdk_config};
 use driftguard_shared::decision::{Action, Decision, GuardrailId, TrailRef};
 use driftguard_shared::guardrails::trail::{
-    AdvancedSelector, BasicSelector, FieldSelector, TrailSettings, bucket_ok, management_coverage, weaknesses,
+    AdvancedSelector, BasicSelector, FieldSelector, TrailSettings, bucket_ok, management_coverage,
+    weaknesses,
 };
 use driftguard_shared::outcome::{Report, StepResult, StepStatus};
 use driftguard_shared::pipeline::{AlertSink, FunctionEnv, Pipeline, Remediator};
@@ -32,13 +35,21 @@ pub enum RemediationError {
         trail: String,
         reason: String,
     },
-    #[error("{trail} does not exist, so it cannot be {what}; declare it under [[trail.trails]] in the policy to have it recreated")]
+    #[error(
+        "{trail} does not exist, so it cannot be {what}; declare it under [[trail.trails]] in the policy to have it recreated"
+    )]
     Missing { trail: String, what: &'static str },
-    #[error("{trail} is not declared in the policy, so there is no {what} to restore; declare it under [[trail.trails]] or fix it by hand")]
+    #[error(
+        "{trail} is not declared in the policy, so there is no {what} to restore; declare it under [[trail.trails]] or fix it by hand"
+    )]
     NotDeclared { trail: String, what: &'static str },
 }
 
-fn api_err<E>(api: &'static str, trail: &TrailRef, e: &aws_sdk_cloudtrail::error::SdkError<E>) -> RemediationError
+fn api_err<E>(
+    api: &'static str,
+    trail: &TrailRef,
+    e: &aws_sdk_cloudtrail::error::SdkError<E>,
+) -> RemediationError
 where
     E: std::error::Error + 'static,
 {
@@ -58,44 +69,86 @@ pub struct TrailRemediator {
 
 impl std::fmt::Debug for TrailRemediator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TrailRemediator").field("sessions", &self.sessions).finish_non_exhaustive()
+        f.debug_struct("TrailRemediator")
+            .field("sessions", &self.sessions)
+            .finish_non_exhaustive()
     }
 }
 
 impl TrailRemediator {
-    pub fn new(policy: Arc<Policy>, sessions: RoleSessions, make_client: CloudTrailFactory) -> TrailRemediator {
-        TrailRemediator { policy, sessions, make_client }
+    pub fn new(
+        policy: Arc<Policy>,
+        sessions: RoleSessions,
+        make_client: CloudTrailFactory,
+    ) -> TrailRemediator {
+        TrailRemediator {
+            policy,
+            sessions,
+            make_client,
+        }
     }
 
-    async fn client(&self, trail: &TrailRef, event_id: Option<&str>) -> Result<aws_sdk_cloudtrail::Client, RemediationError> {
-        let cfg = self.sessions.config_for(&trail.account, &trail.region, event_id).await?;
+    async fn client(
+        &self,
+        trail: &TrailRef,
+        event_id: Option<&str>,
+    ) -> Result<aws_sdk_cloudtrail::Client, RemediationError> {
+        let cfg = self
+            .sessions
+            .config_for(&trail.account, &trail.region, event_id)
+            .await?;
         Ok((self.make_client)(&cfg))
     }
 
     fn decl(&self, t: &TrailRef) -> Option<&TrailDecl> {
-        self.policy.trail.find(&t.name, Some(&t.account), Some(&t.region))
+        self.policy
+            .trail
+            .find(&t.name, Some(&t.account), Some(&t.region))
     }
 
-    async fn run(&self, action: &Action, event_id: Option<&str>) -> Result<(StepStatus, String), RemediationError> {
+    async fn run(
+        &self,
+        action: &Action,
+        event_id: Option<&str>,
+    ) -> Result<(StepStatus, String), RemediationError> {
         match action {
             Action::StartLogging { trail } => self.start_logging(trail, event_id).await,
             Action::RecreateTrail { trail } => self.recreate(trail, event_id).await,
             Action::RestoreTrailSettings { trail } => self.restore_settings(trail, event_id).await,
-            Action::RestoreEventSelectors { trail } => self.restore_selectors(trail, event_id).await,
+            Action::RestoreEventSelectors { trail } => {
+                self.restore_selectors(trail, event_id).await
+            }
         }
     }
 
-    async fn start_logging(&self, t: &TrailRef, event_id: Option<&str>) -> Result<(StepStatus, String), RemediationError> {
+    async fn start_logging(
+        &self,
+        t: &TrailRef,
+        event_id: Option<&str>,
+    ) -> Result<(StepStatus, String), RemediationError> {
         let ct = self.client(t, event_id).await?;
-        let status = ct.get_trail_status().name(&t.name).send().await.map_err(|e| {
-            if e.as_service_error().is_some_and(|s| s.is_trail_not_found_exception()) {
-                RemediationError::Missing { trail: t.to_string(), what: "restarted" }
-            } else {
-                api_err("cloudtrail:GetTrailStatus", t, &e)
-            }
-        })?;
+        let status = ct
+            .get_trail_status()
+            .name(&t.name)
+            .send()
+            .await
+            .map_err(|e| {
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_trail_not_found_exception())
+                {
+                    RemediationError::Missing {
+                        trail: t.to_string(),
+                        what: "restarted",
+                    }
+                } else {
+                    api_err("cloudtrail:GetTrailStatus", t, &e)
+                }
+            })?;
         if status.is_logging == Some(true) {
-            return Ok((StepStatus::AlreadyCompliant, "the trail is already logging".into()));
+            return Ok((
+                StepStatus::AlreadyCompliant,
+                "the trail is already logging".into(),
+            ));
         }
         ct.start_logging()
             .name(&t.name)
@@ -105,14 +158,23 @@ impl TrailRemediator {
         Ok((StepStatus::Done, "logging started".into()))
     }
 
-    async fn recreate(&self, t: &TrailRef, event_id: Option<&str>) -> Result<(StepStatus, String), RemediationError> {
+    async fn recreate(
+        &self,
+        t: &TrailRef,
+        event_id: Option<&str>,
+    ) -> Result<(StepStatus, String), RemediationError> {
         let ct = self.client(t, event_id).await?;
         match ct.get_trail().name(&t.name).send().await {
             Ok(out) if out.trail.is_some() => {
-                return Ok((StepStatus::AlreadyCompliant, "the trail exists again; its settings are checked separately".into()));
+                return Ok((
+                    StepStatus::AlreadyCompliant,
+                    "the trail exists again; its settings are checked separately".into(),
+                ));
             }
             Ok(_) => {}
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_trail_not_found_exception()) => {}
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_trail_not_found_exception()) => {}
             Err(e) => return Err(api_err("cloudtrail:GetTrail", t, &e)),
         }
         let d = self.decl(t).ok_or_else(|| RemediationError::NotDeclared {
@@ -135,39 +197,64 @@ impl TrailRemediator {
             .send()
             .await
             .map_err(|e| api_err("cloudtrail:CreateTrail", t, &e))?;
-        Ok((StepStatus::Done, format!("trail recreated from the policy (bucket {})", d.s3_bucket)))
+        Ok((
+            StepStatus::Done,
+            format!("trail recreated from the policy (bucket {})", d.s3_bucket),
+        ))
     }
 
-    async fn restore_settings(&self, t: &TrailRef, event_id: Option<&str>) -> Result<(StepStatus, String), RemediationError> {
+    async fn restore_settings(
+        &self,
+        t: &TrailRef,
+        event_id: Option<&str>,
+    ) -> Result<(StepStatus, String), RemediationError> {
         let ct = self.client(t, event_id).await?;
         let out = ct.get_trail().name(&t.name).send().await.map_err(|e| {
-            if e.as_service_error().is_some_and(|s| s.is_trail_not_found_exception()) {
-                RemediationError::Missing { trail: t.to_string(), what: "restored" }
+            if e.as_service_error()
+                .is_some_and(|s| s.is_trail_not_found_exception())
+            {
+                RemediationError::Missing {
+                    trail: t.to_string(),
+                    what: "restored",
+                }
             } else {
                 api_err("cloudtrail:GetTrail", t, &e)
             }
         })?;
-        let trail = out.trail.ok_or_else(|| RemediationError::Missing { trail: t.to_string(), what: "restored" })?;
+        let trail = out.trail.ok_or_else(|| RemediationError::Missing {
+            trail: t.to_string(),
+            what: "restored",
+        })?;
         let settings = TrailSettings {
             multi_region: trail.is_multi_region_trail,
             log_file_validation: trail.log_file_validation_enabled,
             include_global_service_events: trail.include_global_service_events,
             s3_bucket: trail.s3_bucket_name.clone(),
             kms_key_id: Some(trail.kms_key_id.clone().unwrap_or_default()),
-            cloudwatch_logs_log_group_arn: Some(trail.cloud_watch_logs_log_group_arn.clone().unwrap_or_default()),
+            cloudwatch_logs_log_group_arn: Some(
+                trail
+                    .cloud_watch_logs_log_group_arn
+                    .clone()
+                    .unwrap_or_default(),
+            ),
             sns_topic: Some(trail.sns_topic_arn.clone().unwrap_or_default()),
         };
         let decl = self.decl(t);
         let weak = weaknesses(&self.policy, decl, &settings);
         if weak.is_empty() {
-            return Ok((StepStatus::AlreadyCompliant, "the trail's settings already meet the baseline".into()));
+            return Ok((
+                StepStatus::AlreadyCompliant,
+                "the trail's settings already meet the baseline".into(),
+            ));
         }
         let b = &self.policy.trail;
         let mut req = ct.update_trail().name(&t.name);
         if b.multi_region && settings.multi_region == Some(false) {
             req = req.is_multi_region_trail(true);
         }
-        if (b.include_global_service_events || b.multi_region) && settings.include_global_service_events == Some(false) {
+        if (b.include_global_service_events || b.multi_region)
+            && settings.include_global_service_events == Some(false)
+        {
             req = req.include_global_service_events(true);
         }
         if b.log_file_validation && settings.log_file_validation == Some(false) {
@@ -176,31 +263,52 @@ impl TrailRemediator {
         if let Some(bucket) = &settings.s3_bucket
             && !bucket_ok(&self.policy, decl, bucket)
         {
-            let d = decl.ok_or_else(|| RemediationError::NotDeclared { trail: t.to_string(), what: "allowed bucket" })?;
-            req = req.s3_bucket_name(&d.s3_bucket).set_s3_key_prefix(d.s3_key_prefix.clone());
+            let d = decl.ok_or_else(|| RemediationError::NotDeclared {
+                trail: t.to_string(),
+                what: "allowed bucket",
+            })?;
+            req = req
+                .s3_bucket_name(&d.s3_bucket)
+                .set_s3_key_prefix(d.s3_key_prefix.clone());
         }
         if b.require_kms && settings.kms_key_id.as_deref() == Some("") {
-            let key = decl.and_then(|d| d.kms_key_id.clone()).ok_or_else(|| RemediationError::NotDeclared {
-                trail: t.to_string(),
-                what: "KMS key",
+            let key = decl.and_then(|d| d.kms_key_id.clone()).ok_or_else(|| {
+                RemediationError::NotDeclared {
+                    trail: t.to_string(),
+                    what: "KMS key",
+                }
             })?;
             req = req.kms_key_id(key);
         }
-        if b.require_cloudwatch_logs && settings.cloudwatch_logs_log_group_arn.as_deref() == Some("") {
-            let d = decl.ok_or_else(|| RemediationError::NotDeclared { trail: t.to_string(), what: "CloudWatch Logs group" })?;
+        if b.require_cloudwatch_logs
+            && settings.cloudwatch_logs_log_group_arn.as_deref() == Some("")
+        {
+            let d = decl.ok_or_else(|| RemediationError::NotDeclared {
+                trail: t.to_string(),
+                what: "CloudWatch Logs group",
+            })?;
             req = req
                 .set_cloud_watch_logs_log_group_arn(d.cloudwatch_logs_log_group_arn.clone())
                 .set_cloud_watch_logs_role_arn(d.cloudwatch_logs_role_arn.clone());
         }
         if b.require_sns && settings.sns_topic.as_deref() == Some("") {
-            let d = decl.ok_or_else(|| RemediationError::NotDeclared { trail: t.to_string(), what: "SNS topic" })?;
+            let d = decl.ok_or_else(|| RemediationError::NotDeclared {
+                trail: t.to_string(),
+                what: "SNS topic",
+            })?;
             req = req.set_sns_topic_name(d.sns_topic_name.clone());
         }
-        req.send().await.map_err(|e| api_err("cloudtrail:UpdateTrail", t, &e))?;
+        req.send()
+            .await
+            .map_err(|e| api_err("cloudtrail:UpdateTrail", t, &e))?;
         Ok((StepStatus::Done, format!("restored: {}", weak.join("; "))))
     }
 
-    async fn restore_selectors(&self, t: &TrailRef, event_id: Option<&str>) -> Result<(StepStatus, String), RemediationError> {
+    async fn restore_selectors(
+        &self,
+        t: &TrailRef,
+        event_id: Option<&str>,
+    ) -> Result<(StepStatus, String), RemediationError> {
         let ct = self.client(t, event_id).await?;
         let out = ct
             .get_event_selectors()
@@ -215,7 +323,10 @@ impl TrailRemediator {
             &adv_now.iter().map(advanced_model).collect::<Vec<_>>(),
         );
         if cov.complete() {
-            return Ok((StepStatus::AlreadyCompliant, "all management events are already logged".into()));
+            return Ok((
+                StepStatus::AlreadyCompliant,
+                "all management events are already logged".into(),
+            ));
         }
         let gaps = cov.describe().join("; ");
         let req = ct.put_event_selectors().trail_name(&t.name);
@@ -226,8 +337,13 @@ impl TrailRemediator {
         } else {
             req.set_event_selectors(Some(restore_basic(basic_now)))
         };
-        req.send().await.map_err(|e| api_err("cloudtrail:PutEventSelectors", t, &e))?;
-        Ok((StepStatus::Done, format!("all management events logged again (was: {gaps}); data selectors kept")))
+        req.send()
+            .await
+            .map_err(|e| api_err("cloudtrail:PutEventSelectors", t, &e))?;
+        Ok((
+            StepStatus::Done,
+            format!("all management events logged again (was: {gaps}); data selectors kept"),
+        ))
     }
 }
 
@@ -238,7 +354,10 @@ fn basic_model(s: &EventSelector) -> BasicSelector {
     BasicSelector {
         read_write_type: s.read_write_type.as_ref().map(|r| r.as_str().to_string()),
         include_management_events: s.include_management_events,
-        exclude_management_event_sources: s.exclude_management_event_sources.clone().unwrap_or_default(),
+        exclude_management_event_sources: s
+            .exclude_management_event_sources
+            .clone()
+            .unwrap_or_default(),
     }
 }
 
@@ -251,9 +370,14 @@ fn advanced_model(s: &AdvancedEventSelector) -> AdvancedSelector {
                 field: f.field.clone(),
                 equals: f.equals.clone().unwrap_or_default(),
                 not_equals: f.not_equals.clone().unwrap_or_default(),
-                other_operators: [&f.starts_with, &f.not_starts_with, &f.ends_with, &f.not_ends_with]
-                    .iter()
-                    .any(|o| o.as_ref().is_some_and(|v| !v.is_empty())),
+                other_operators: [
+                    &f.starts_with,
+                    &f.not_starts_with,
+                    &f.ends_with,
+                    &f.not_ends_with,
+                ]
+                .iter()
+                .any(|o| o.as_ref().is_some_and(|v| !v.is_empty())),
             })
             .collect(),
     }
@@ -283,12 +407,18 @@ fn restore_advanced(current: Vec<AdvancedEventSelector>) -> Vec<AdvancedEventSel
     let mut out: Vec<AdvancedEventSelector> = current
         .into_iter()
         .filter(|s| {
-            !s.field_selectors
-                .iter()
-                .any(|f| f.field == "eventCategory" && f.equals.as_ref().is_some_and(|e| e.iter().any(|v| v == "Management")))
+            !s.field_selectors.iter().any(|f| {
+                f.field == "eventCategory"
+                    && f.equals
+                        .as_ref()
+                        .is_some_and(|e| e.iter().any(|v| v == "Management"))
+            })
         })
         .collect();
-    let field = AdvancedFieldSelector::builder().field("eventCategory").equals("Management").build();
+    let field = AdvancedFieldSelector::builder()
+        .field("eventCategory")
+        .equals("Management")
+        .build();
     if let Ok(field) = field
         && let Ok(sel) = AdvancedEventSelector::builder()
             .name(MANAGEMENT_SELECTOR_NAME)
@@ -307,7 +437,11 @@ impl Remediator for TrailRemediator {
         let mut error: Option<String> = None;
         for action in decision.actions_to_run() {
             if error.is_some() {
-                steps.push(StepResult::new(action, StepStatus::Skipped, "not attempted: an earlier step failed"));
+                steps.push(StepResult::new(
+                    action,
+                    StepStatus::Skipped,
+                    "not attempted: an earlier step failed",
+                ));
                 continue;
             }
             match self.run(action, decision.event_id.as_deref()).await {
@@ -346,7 +480,12 @@ impl Wiring {
 
 /// Assemble the pipeline.
 pub fn pipeline(policy: Arc<Policy>, topic_arn: &str, wiring: Wiring) -> Pipeline<TrailRemediator> {
-    let sessions = RoleSessions::new(&wiring.config, wiring.sts, &policy.remediation_role, FUNCTION_NAME);
+    let sessions = RoleSessions::new(
+        &wiring.config,
+        wiring.sts,
+        &policy.remediation_role,
+        FUNCTION_NAME,
+    );
     Pipeline {
         function: FUNCTION_NAME.to_string(),
         guardrails: vec![GuardrailId::TrailTampering],

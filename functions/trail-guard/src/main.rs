@@ -8,7 +8,9 @@ use serde_json::Value;
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
     driftguard_shared::telemetry::init();
-    let pipeline = trail_guard::from_env().await.inspect_err(|e| tracing::error!(error = %e, "trail-guard cannot start"))?;
+    let pipeline = trail_guard::from_env()
+        .await
+        .inspect_err(|e| tracing::error!(error = %e, "trail-guard cannot start"))?;
     let pipeline = &pipeline;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
         pipeline

@@ -7,7 +7,12 @@ use crate::policy::{Policy, TrailDecl, TrailScope};
 use serde_json::Value;
 
 pub const EVENT_SOURCE: &str = "cloudtrail.amazonaws.com";
-const WATCHED: [&str; 4] = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"];
+const WATCHED: [&str; 4] = [
+    "StopLogging",
+    "DeleteTrail",
+    "UpdateTrail",
+    "PutEventSelectors",
+];
 
 /// A trail's settings as far as the baseline is concerned; `None` = not known from this source.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -97,7 +102,9 @@ pub fn weaknesses(policy: &Policy, decl: Option<&TrailDecl>, s: &TrailSettings) 
     if let Some(bucket) = &s.s3_bucket
         && !bucket_ok(policy, decl, bucket)
     {
-        out.push(format!("logs go to bucket `{bucket}`, which the policy does not allow"));
+        out.push(format!(
+            "logs go to bucket `{bucket}`, which the policy does not allow"
+        ));
     }
     if b.require_kms && s.kms_key_id.as_deref() == Some("") {
         out.push("SSE-KMS encryption was removed".to_string());
@@ -231,15 +238,18 @@ pub fn management_coverage(basic: &[BasicSelector], advanced: &[AdvancedSelector
 
 fn advanced_contribution(sel: &AdvancedSelector) -> (Contribution, Contribution) {
     let field = |name: &str| sel.field_selectors.iter().find(|f| f.field == name);
-    let management = field("eventCategory").is_some_and(|f| {
-        f.equals.iter().any(|v| v == "Management") && !f.other_operators
-    });
+    let management = field("eventCategory")
+        .is_some_and(|f| f.equals.iter().any(|v| v == "Management") && !f.other_operators);
     if !management {
         return (None, None);
     }
     // Any condition we do not model restricts the selector: it cannot prove coverage.
     let known = ["eventCategory", "readOnly", "eventSource"];
-    if sel.field_selectors.iter().any(|f| !known.contains(&f.field.as_str())) {
+    if sel
+        .field_selectors
+        .iter()
+        .any(|f| !known.contains(&f.field.as_str()))
+    {
         return (None, None);
     }
     let (mut reads, mut writes) = (true, true);
@@ -261,21 +271,25 @@ fn advanced_contribution(sel: &AdvancedSelector) -> (Contribution, Contribution)
         }
         excluded = src.not_equals.clone();
     }
-    (
-        reads.then(|| excluded.clone()),
-        writes.then_some(excluded),
-    )
+    (reads.then(|| excluded.clone()), writes.then_some(excluded))
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// Selectors as a PutEventSelectors event carries them (`requestParameters`, falling back to
 /// `responseElements`). `None` when the event carries neither kind.
-pub fn selectors_from_event(record: &CloudTrailRecord) -> Option<(Vec<BasicSelector>, Vec<AdvancedSelector>)> {
+pub fn selectors_from_event(
+    record: &CloudTrailRecord,
+) -> Option<(Vec<BasicSelector>, Vec<AdvancedSelector>)> {
     [&record.request_parameters, &record.response_elements]
         .into_iter()
         .find_map(|v| {
@@ -288,9 +302,16 @@ pub fn selectors_from_event(record: &CloudTrailRecord) -> Option<(Vec<BasicSelec
                 .map(|a| {
                     a.iter()
                         .map(|s| BasicSelector {
-                            read_write_type: s.get("readWriteType").and_then(Value::as_str).map(str::to_string),
-                            include_management_events: s.get("includeManagementEvents").and_then(as_bool),
-                            exclude_management_event_sources: strings(s.get("excludeManagementEventSources")),
+                            read_write_type: s
+                                .get("readWriteType")
+                                .and_then(Value::as_str)
+                                .map(str::to_string),
+                            include_management_events: s
+                                .get("includeManagementEvents")
+                                .and_then(as_bool),
+                            exclude_management_event_sources: strings(
+                                s.get("excludeManagementEventSources"),
+                            ),
                         })
                         .collect()
                 })
@@ -305,12 +326,25 @@ pub fn selectors_from_event(record: &CloudTrailRecord) -> Option<(Vec<BasicSelec
                                 .map(|fs| {
                                     fs.iter()
                                         .map(|f| FieldSelector {
-                                            field: f.get("field").and_then(Value::as_str).unwrap_or("").to_string(),
+                                            field: f
+                                                .get("field")
+                                                .and_then(Value::as_str)
+                                                .unwrap_or("")
+                                                .to_string(),
                                             equals: strings(f.get("equals")),
                                             not_equals: strings(f.get("notEquals")),
-                                            other_operators: ["startsWith", "notStartsWith", "endsWith", "notEndsWith"]
-                                                .iter()
-                                                .any(|k| f.get(*k).and_then(Value::as_array).is_some_and(|a| !a.is_empty())),
+                                            other_operators: [
+                                                "startsWith",
+                                                "notStartsWith",
+                                                "endsWith",
+                                                "notEndsWith",
+                                            ]
+                                            .iter()
+                                            .any(|k| {
+                                                f.get(*k)
+                                                    .and_then(Value::as_array)
+                                                    .is_some_and(|a| !a.is_empty())
+                                            }),
                                         })
                                         .collect()
                                 })
@@ -340,7 +374,11 @@ pub fn parse_trail_id(id: &str) -> (String, Option<String>, Option<String>) {
     (id.to_string(), None, None)
 }
 
-pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, policy: &Policy) -> Option<Judgement> {
+pub(crate) fn judge(
+    record: &CloudTrailRecord,
+    envelope: Option<&Envelope>,
+    policy: &Policy,
+) -> Option<Judgement> {
     if record.source() != EVENT_SOURCE || !WATCHED.contains(&record.name()) {
         return None;
     }
@@ -351,7 +389,11 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
         .unwrap_or("");
     let (trail_name, arn_region, arn_account) = parse_trail_id(id);
     let named_by_arn = arn_region.is_some();
-    let shown = if trail_name.is_empty() { "(not named)" } else { trail_name.as_str() };
+    let shown = if trail_name.is_empty() {
+        "(not named)"
+    } else {
+        trail_name.as_str()
+    };
     let account = arn_account
         .or_else(|| record.recipient_account_id.clone())
         .or_else(|| envelope.and_then(|e| e.account.clone()));
@@ -362,7 +404,14 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
     j.subject.account = account.clone();
     j.subject.region = region.clone();
     j.subject.resource = (!id.is_empty()).then(|| id.to_string());
-    j.evidence.push(("trail".into(), if id.is_empty() { "(not named)".into() } else { id.to_string() }));
+    j.evidence.push((
+        "trail".into(),
+        if id.is_empty() {
+            "(not named)".into()
+        } else {
+            id.to_string()
+        },
+    ));
 
     // A bare name used outside the trail's home region names the shadow of a multi-region
     // trail: the call fails (InvalidHomeRegionException) but is still an attempt on it.
@@ -375,8 +424,8 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
                 .find(&trail_name, account.as_deref(), None)
                 .filter(|_| record.failed() && !named_by_arn)
         });
-    let region_governed = policy.regions.is_empty()
-        || region.as_ref().is_some_and(|r| policy.regions.contains(r));
+    let region_governed =
+        policy.regions.is_empty() || region.as_ref().is_some_and(|r| policy.regions.contains(r));
     // An event that does not name its trail (e.g. `requestParameters: null` on a failed call)
     // may concern a declared trail: it is judged, not dismissed as undeclared.
     let undeclared = policy.trail.scope == TrailScope::Declared && !trail_name.is_empty();
@@ -430,7 +479,9 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
             j.summary = format!("Trail `{shown}` was deleted");
             match (decl, &trail_ref) {
                 (Some(_), Some(t)) => {
-                    j.reason = "the policy declares this trail; it is recreated from its declaration".into();
+                    j.reason =
+                        "the policy declares this trail; it is recreated from its declaration"
+                            .into();
                     planned.push(Action::RecreateTrail { trail: t.clone() });
                     planned.push(Action::StartLogging { trail: t.clone() });
                 }
@@ -465,20 +516,26 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
         _ => {
             // PutEventSelectors
             let Some((basic, adv)) = selectors_from_event(record) else {
-                j.summary = format!("Event selectors of trail `{shown}` were changed (selectors not in the event)");
+                j.summary = format!(
+                    "Event selectors of trail `{shown}` were changed (selectors not in the event)"
+                );
                 j.reason = "the event carries no selectors to judge".into();
                 return Some(j);
             };
             let cov = management_coverage(&basic, &adv);
             if cov.complete() {
-                j.summary = format!("Event selectors of trail `{shown}` still log all management events");
+                j.summary =
+                    format!("Event selectors of trail `{shown}` still log all management events");
                 j.reason = "all management events are still logged".into();
                 return Some(j);
             }
             let gaps = cov.describe();
             j.verdict = Verdict::Violation;
             j.severity = Severity::High;
-            j.summary = format!("Event selectors of trail `{shown}` were narrowed: {}", gaps.join("; "));
+            j.summary = format!(
+                "Event selectors of trail `{shown}` were narrowed: {}",
+                gaps.join("; ")
+            );
             j.reason = "the baseline requires all management events (reads and writes, no excluded sources)".into();
             for g in gaps {
                 j.evidence.push(("selectors".into(), g));
@@ -489,7 +546,11 @@ pub(crate) fn judge(record: &CloudTrailRecord, envelope: Option<&Envelope>, poli
         }
     }
     if planned.is_empty() && trail_ref.is_none() {
-        j.evidence.push(("remediation".into(), "the event does not name the trail's account, region and name; remediate by hand".into()));
+        j.evidence.push((
+            "remediation".into(),
+            "the event does not name the trail's account, region and name; remediate by hand"
+                .into(),
+        ));
     }
     j.planned = planned;
     Some(j)
@@ -519,33 +580,72 @@ mod tests {
     fn basic_selectors_or_semantics() {
         assert!(management_coverage(&[basic("All", true, &[])], &[]).complete());
         assert!(!management_coverage(&[basic("ReadOnly", true, &[])], &[]).writes);
-        assert!(management_coverage(&[basic("ReadOnly", true, &[]), basic("WriteOnly", true, &[])], &[]).complete());
+        assert!(
+            management_coverage(
+                &[basic("ReadOnly", true, &[]), basic("WriteOnly", true, &[])],
+                &[]
+            )
+            .complete()
+        );
         assert!(!management_coverage(&[basic("All", false, &[])], &[]).reads);
-        assert!(management_coverage(&[basic("All", false, &[]), basic("All", true, &[])], &[]).complete());
+        assert!(
+            management_coverage(&[basic("All", false, &[]), basic("All", true, &[])], &[])
+                .complete()
+        );
         let c = management_coverage(&[basic("All", true, &["kms.amazonaws.com"])], &[]);
         assert_eq!(c.excluded_sources, vec!["kms.amazonaws.com"]);
-        assert!(management_coverage(&[basic("All", true, &["kms.amazonaws.com"]), basic("All", true, &["rdsdata.amazonaws.com"])], &[]).complete());
+        assert!(
+            management_coverage(
+                &[
+                    basic("All", true, &["kms.amazonaws.com"]),
+                    basic("All", true, &["rdsdata.amazonaws.com"])
+                ],
+                &[]
+            )
+            .complete()
+        );
         assert!(!management_coverage(&[], &[]).reads);
     }
 
     #[test]
     fn advanced_selectors() {
-        let mgmt = AdvancedSelector { field_selectors: vec![fs("eventCategory", &["Management"], &[])] };
+        let mgmt = AdvancedSelector {
+            field_selectors: vec![fs("eventCategory", &["Management"], &[])],
+        };
         assert!(management_coverage(&[], std::slice::from_ref(&mgmt)).complete());
-        let ro = AdvancedSelector { field_selectors: vec![fs("eventCategory", &["Management"], &[]), fs("readOnly", &["true"], &[])] };
+        let ro = AdvancedSelector {
+            field_selectors: vec![
+                fs("eventCategory", &["Management"], &[]),
+                fs("readOnly", &["true"], &[]),
+            ],
+        };
         let c = management_coverage(&[], &[ro.clone()]);
         assert!(c.reads && !c.writes);
-        let data = AdvancedSelector { field_selectors: vec![fs("eventCategory", &["Data"], &[]), fs("resources.type", &["AWS::S3::Object"], &[])] };
+        let data = AdvancedSelector {
+            field_selectors: vec![
+                fs("eventCategory", &["Data"], &[]),
+                fs("resources.type", &["AWS::S3::Object"], &[]),
+            ],
+        };
         assert!(!management_coverage(&[], &[data.clone()]).reads);
         assert!(management_coverage(&[], &[data, mgmt.clone()]).complete());
-        let ex = AdvancedSelector { field_selectors: vec![fs("eventCategory", &["Management"], &[]), fs("eventSource", &[], &["kms.amazonaws.com"])] };
-        assert_eq!(management_coverage(&[], &[ex]).excluded_sources, vec!["kms.amazonaws.com"]);
+        let ex = AdvancedSelector {
+            field_selectors: vec![
+                fs("eventCategory", &["Management"], &[]),
+                fs("eventSource", &[], &["kms.amazonaws.com"]),
+            ],
+        };
+        assert_eq!(
+            management_coverage(&[], &[ex]).excluded_sources,
+            vec!["kms.amazonaws.com"]
+        );
         // advanced selectors replace basic ones
         assert!(!management_coverage(&[basic("All", true, &[])], &[ro]).writes);
     }
 
     #[test]
-    fn unnamed_trail_is_judged_not_dismissed_as_undeclared() -> Result<(), crate::policy::PolicyError> {
+    fn unnamed_trail_is_judged_not_dismissed_as_undeclared()
+    -> Result<(), crate::policy::PolicyError> {
         let policy = Policy::parse(
             "management_account = \"111111111111\"\naudit_account = \"222222222222\"\n\
              [[trail.trails]]\nname = \"org-trail\"\ns3_bucket = \"org-trail-logs\"\n",
@@ -566,7 +666,10 @@ mod tests {
         // A named trail the policy does not declare is still not governed.
         let mut named = failed.clone();
         named.request_parameters = serde_json::json!({"name": "dev-trail"});
-        assert_eq!(judge(&named, None, &policy).map(|j| j.verdict), Some(Verdict::Benign));
+        assert_eq!(
+            judge(&named, None, &policy).map(|j| j.verdict),
+            Some(Verdict::Benign)
+        );
         Ok(())
     }
 
@@ -587,10 +690,16 @@ mod tests {
             error_code: Some("InvalidHomeRegionException".into()),
             ..CloudTrailRecord::default()
         };
-        assert_eq!(judge(&rec, None, &policy).map(|j| j.verdict), Some(Verdict::Attempt));
+        assert_eq!(
+            judge(&rec, None, &policy).map(|j| j.verdict),
+            Some(Verdict::Attempt)
+        );
         // Another account's trail of the same name is still not the declared one.
         rec.recipient_account_id = Some("333333333333".into());
-        assert_eq!(judge(&rec, None, &policy).map(|j| j.verdict), Some(Verdict::Benign));
+        assert_eq!(
+            judge(&rec, None, &policy).map(|j| j.verdict),
+            Some(Verdict::Benign)
+        );
         Ok(())
     }
 
@@ -598,9 +707,19 @@ mod tests {
     fn trail_ids() {
         assert_eq!(
             parse_trail_id("arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail"),
-            ("org-trail".into(), Some("eu-west-1".into()), Some("111122223333".into()))
+            (
+                "org-trail".into(),
+                Some("eu-west-1".into()),
+                Some("111122223333".into())
+            )
         );
-        assert_eq!(parse_trail_id("org-trail"), ("org-trail".into(), None, None));
-        assert_eq!(parse_trail_id("arn:bogus"), ("arn:bogus".into(), None, None));
+        assert_eq!(
+            parse_trail_id("org-trail"),
+            ("org-trail".into(), None, None)
+        );
+        assert_eq!(
+            parse_trail_id("arn:bogus"),
+            ("arn:bogus".into(), None, None)
+        );
     }
 }

@@ -1,0 +1,96 @@
+//! The local demo: moto, a small organization with a trail, the trail broken, the event fed
+//! to the real trail-guard binary through a local Lambda Runtime API, and what came out.
+//! Run it with `bash scripts/demo.sh` (which builds the binaries and installs moto).
+#![allow(clippy::print_stdout)]
+
+use driftguard_tests::runtime_api::{Answer, RuntimeApi};
+use driftguard_tests::{BoxError, CtEvent, MEMBER_TRAIL, World};
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() -> Result<(), BoxError> {
+    println!("== 1. Starting moto and creating an organization (management, Audit, Workload) ...");
+    let w = World::start().await?;
+    println!(
+        "   management {} | audit {} | workload {} | trail `{MEMBER_TRAIL}` logging: {}",
+        driftguard_tests::MANAGEMENT_ACCOUNT,
+        w.audit_account,
+        w.member_account,
+        w.trail_status().await?
+    );
+
+    println!(
+        "\n== 2. An administrator in the workload account stops the trail (aws cloudtrail stop-logging)"
+    );
+    w.cloudtrail()
+        .stop_logging()
+        .name(MEMBER_TRAIL)
+        .send()
+        .await?;
+    println!(
+        "   trail `{MEMBER_TRAIL}` logging: {}",
+        w.trail_status().await?
+    );
+
+    let event = CtEvent::new(
+        &w.member_account,
+        "StopLogging",
+        "d3a0e7e1-5a1e-4c0f-9d1e-7a11c0ffee01",
+    )
+    .to_json();
+    println!(
+        "\n== 3. CloudTrail delivers the event through EventBridge:\n{}",
+        serde_json::to_string_pretty(&event)?
+    );
+
+    let policy = w.policy_toml("enforce", "");
+    let decision = driftguard_cli::evaluate::evaluate_bytes(
+        "event",
+        event.to_string().as_bytes(),
+        &*w.policy("enforce", "")?,
+        chrono::Utc::now().date_naive(),
+    );
+    println!("\n== 4. The decision (the same pure core `driftguard evaluate` runs):");
+    for line in &decision {
+        println!("{}", serde_json::to_string_pretty(line)?);
+    }
+
+    println!(
+        "\n== 5. trail-guard (the real Lambda binary, through a local Runtime API) handles it ..."
+    );
+    let api = RuntimeApi::start().await?;
+    let mut child = w.spawn_function("trail-guard", &api, &policy).await?;
+    api.invoke("demo-request-1", event).await;
+    let answer = api
+        .answer("demo-request-1", Duration::from_secs(60))
+        .await
+        .ok_or("trail-guard did not answer")?;
+    child.start_kill()?;
+    let out = child.wait_with_output().await?;
+    match answer {
+        Answer::Response(v) => println!("   response: {v}"),
+        Answer::Error(v) => println!("   ERROR: {v}"),
+    }
+    println!("\n== 6. Its remediation record (one JSON log line, with CloudWatch EMF metrics):");
+    for line in String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("\"record\":\"remediation\""))
+    {
+        let v: serde_json::Value = serde_json::from_str(line)?;
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    }
+
+    println!("\n== 7. The alert, as a subscriber of the SNS topic receives it:");
+    for a in w.alerts(Duration::from_secs(5)).await? {
+        println!("   Subject: {}", a.subject);
+        println!("   Attributes: {:?}", a.attributes);
+        println!("{}", serde_json::to_string_pretty(&a.message)?);
+    }
+
+    let logging = w.trail_status().await?;
+    println!("\n== 8. Trail `{MEMBER_TRAIL}` logging again: {logging}");
+    if !logging {
+        return Err("the demo failed: the trail is not logging".into());
+    }
+    Ok(())
+}
