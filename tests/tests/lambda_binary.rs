@@ -1,5 +1,6 @@
 //! The real trail-guard binary through the Lambda Runtime API: one event in, the response
 //! and the side effect in moto checked.
+#![allow(clippy::indexing_slicing)] // test assertions index JSON documents
 
 use driftguard_tests::runtime_api::{Answer, RuntimeApi};
 use driftguard_tests::{BoxError, CtEvent, MEMBER_TRAIL, World};

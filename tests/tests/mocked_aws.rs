@@ -1,5 +1,6 @@
 //! Error and retry paths moto cannot produce, with aws-smithy-mocks: STS refusing the
 //! remediation role (no role in the account), and CloudTrail throttling that the SDK retries.
+#![allow(clippy::indexing_slicing)] // test assertions index JSON documents
 
 use aws_sdk_cloudtrail::operation::get_trail_status::GetTrailStatusOutput;
 use aws_sdk_cloudtrail::operation::start_logging::StartLoggingOutput;

@@ -1,5 +1,6 @@
 //! trail-guard end to end against a moto server: each remediation restores the trail in moto,
 //! and the alert is read exactly as an SQS subscriber of the topic receives it.
+#![allow(clippy::indexing_slicing)] // test assertions index JSON documents
 
 use aws_sdk_cloudtrail::types::{DataResource, EventSelector, ReadWriteType};
 use driftguard_shared::guardrails::trail::{BasicSelector, management_coverage};

@@ -619,7 +619,7 @@ mod tests {
                 fs("readOnly", &["true"], &[]),
             ],
         };
-        let c = management_coverage(&[], &[ro.clone()]);
+        let c = management_coverage(&[], std::slice::from_ref(&ro));
         assert!(c.reads && !c.writes);
         let data = AdvancedSelector {
             field_selectors: vec![
@@ -627,7 +627,7 @@ mod tests {
                 fs("resources.type", &["AWS::S3::Object"], &[]),
             ],
         };
-        assert!(!management_coverage(&[], &[data.clone()]).reads);
+        assert!(!management_coverage(&[], std::slice::from_ref(&data)).reads);
         assert!(management_coverage(&[], &[data, mgmt.clone()]).complete());
         let ex = AdvancedSelector {
             field_selectors: vec![
