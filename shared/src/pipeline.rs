@@ -102,6 +102,7 @@ impl<R: Remediator> Pipeline<R> {
                 "guardrail {g} belongs to another function; check the EventBridge rule's pattern"
             );
             decision.verdict = crate::decision::Verdict::Benign;
+            decision.severity = crate::decision::Severity::Info;
             decision.planned.clear();
             decision.disposition = Disposition::None;
         }
