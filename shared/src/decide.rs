@@ -173,10 +173,10 @@ fn apply(mut d: Decision, j: Judgement, policy: &Policy, today: NaiveDate) -> De
             reason: e.reason.clone(),
             expires: e.expires.map(|x| x.to_string()),
         }
-    } else if mode == Mode::Notify {
-        Disposition::Notify
     } else if d.planned.is_empty() {
         Disposition::None
+    } else if mode == Mode::Notify {
+        Disposition::Notify
     } else {
         Disposition::Remediate
     };

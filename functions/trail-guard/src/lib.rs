@@ -238,6 +238,7 @@ impl TrailRemediator {
                     .unwrap_or_default(),
             ),
             sns_topic: Some(trail.sns_topic_arn.clone().unwrap_or_default()),
+            organization_trail: trail.is_organization_trail,
         };
         let decl = self.decl(t);
         let weak = weaknesses(&self.policy, decl, &settings);
@@ -290,6 +291,11 @@ impl TrailRemediator {
             req = req
                 .set_cloud_watch_logs_log_group_arn(d.cloudwatch_logs_log_group_arn.clone())
                 .set_cloud_watch_logs_role_arn(d.cloudwatch_logs_role_arn.clone());
+        }
+        if decl.is_some_and(|d| d.is_organization_trail)
+            && settings.organization_trail == Some(false)
+        {
+            req = req.is_organization_trail(true);
         }
         if b.require_sns && settings.sns_topic.as_deref() == Some("") {
             let d = decl.ok_or_else(|| RemediationError::NotDeclared {

@@ -25,6 +25,7 @@ pub struct TrailSettings {
     pub kms_key_id: Option<String>,
     pub cloudwatch_logs_log_group_arn: Option<String>,
     pub sns_topic: Option<String>,
+    pub organization_trail: Option<bool>,
 }
 
 impl TrailSettings {
@@ -45,6 +46,7 @@ impl TrailSettings {
                     .or_else(|| str_field(v, "snsTopicName"))
                     .unwrap_or_default(),
             ),
+            organization_trail: v.get("isOrganizationTrail").and_then(as_bool),
         }
     }
 
@@ -59,6 +61,7 @@ impl TrailSettings {
             kms_key_id: str_field(v, "kmsKeyId"),
             cloudwatch_logs_log_group_arn: str_field(v, "cloudWatchLogsLogGroupArn"),
             sns_topic: str_field(v, "snsTopicName"),
+            organization_trail: v.get("isOrganizationTrail").and_then(as_bool),
         }
     }
 }
@@ -111,6 +114,9 @@ pub fn weaknesses(policy: &Policy, decl: Option<&TrailDecl>, s: &TrailSettings) 
     }
     if b.require_cloudwatch_logs && s.cloudwatch_logs_log_group_arn.as_deref() == Some("") {
         out.push("CloudWatch Logs delivery was removed".to_string());
+    }
+    if decl.is_some_and(|d| d.is_organization_trail) && s.organization_trail == Some(false) {
+        out.push("the organization trail no longer logs the organization's accounts".to_string());
     }
     if b.require_sns && s.sns_topic.as_deref() == Some("") {
         out.push("SNS notification was removed".to_string());
@@ -700,6 +706,29 @@ mod tests {
             judge(&rec, None, &policy).map(|j| j.verdict),
             Some(Verdict::Benign)
         );
+        Ok(())
+    }
+
+    #[test]
+    fn organization_trail_turned_off_is_a_weakness() -> Result<(), crate::policy::PolicyError> {
+        let policy = Policy::parse(
+            "management_account = \"111111111111\"\naudit_account = \"222222222222\"\n[[trail.trails]]\nname = \"org-trail\"\ns3_bucket = \"org-trail-logs\"\nis_organization_trail = true\n",
+            "t.toml",
+        )?;
+        let decl = policy.trail.trails.first();
+        let off = TrailSettings {
+            organization_trail: Some(false),
+            ..TrailSettings::default()
+        };
+        assert_eq!(
+            weaknesses(&policy, decl, &off),
+            vec!["the organization trail no longer logs the organization's accounts"]
+        );
+        let on = TrailSettings {
+            organization_trail: Some(true),
+            ..TrailSettings::default()
+        };
+        assert!(weaknesses(&policy, decl, &on).is_empty());
         Ok(())
     }
 
