@@ -138,6 +138,7 @@ fn default_document(d: &Decision, r: &Report, ctx: &AlertContext) -> Value {
         "planned": d.planned.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "steps": r.steps,
         "error": r.error,
+        "context": r.context.iter().map(|(k, v)| json!({"key": k, "value": v})).collect::<Vec<_>>(),
         "log": {
             "function": ctx.function,
             "log_group": log_group(ctx),
@@ -259,6 +260,9 @@ fn email_text(d: &Decision, r: &Report, ctx: &AlertContext) -> String {
     for (k, v) in &d.evidence {
         t.push_str(&format!("Evidence: {}: {}\n", k, plain_inert(v)));
     }
+    for (k, v) in &r.context {
+        t.push_str(&format!("Context: {}: {}\n", k, plain_inert(v)));
+    }
     t.push_str(&format!(
         "\nWhat driftguard did: {}\n",
         what_driftguard_did(d, r)
@@ -325,6 +329,13 @@ fn chatbot(d: &Decision, r: &Report, ctx: &AlertContext) -> Value {
         slack_inert(opt(&d.subject.region)),
         slack_inert(opt(&d.subject.resource))
     ));
+    for (k, v) in &r.context {
+        desc.push_str(&format!(
+            "*{}:* {}\n",
+            k.replace(['<', '>', '&', '`', '*'], ""),
+            slack_inert(v)
+        ));
+    }
     desc.push_str(&format!(
         "*driftguard:* {} Outcome: *{}*",
         what_driftguard_did(d, r).replace(['<', '>', '&', '`'], ""),

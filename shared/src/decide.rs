@@ -119,7 +119,8 @@ fn decide_cloudtrail(
         .clone()
         .or_else(|| envelope.and_then(|e| e.region.clone()));
 
-    let judgement = guardrails::trail::judge(record, envelope, policy);
+    let judgement = guardrails::trail::judge(record, envelope, policy)
+        .or_else(|| guardrails::org::judge(record, envelope, policy));
     let Some(j) = judgement else {
         d.summary = format!("{} {}", record.source(), record.name());
         d.reason = "no guardrail covers this event".into();

@@ -1,5 +1,6 @@
 //! The decision model: what the pure core says about one event.
 
+use crate::policy::ParentRef;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -155,6 +156,19 @@ pub enum Action {
     RestoreEventSelectors { trail: TrailRef },
     /// StartLogging.
     StartLogging { trail: TrailRef },
+    /// MoveAccount back to where the policy says it belongs (from its current parent).
+    MoveAccount { account: String, to: ParentRef },
+    /// AttachPolicy of a guardrail SCP to a declared target.
+    AttachPolicy { policy_id: String, target: String },
+    /// UpdatePolicy back to the baseline document.
+    RestorePolicyContent { policy_id: String },
+    /// CreatePolicy from the baseline document, then attach it to every declared target.
+    RecreatePolicy { policy_id: String, name: String },
+    /// EnablePolicyType on the root.
+    EnablePolicyType {
+        root_id: String,
+        policy_type: String,
+    },
 }
 
 impl Action {
@@ -165,6 +179,11 @@ impl Action {
             Action::RestoreTrailSettings { .. } => "cloudtrail:UpdateTrail",
             Action::RestoreEventSelectors { .. } => "cloudtrail:PutEventSelectors",
             Action::StartLogging { .. } => "cloudtrail:StartLogging",
+            Action::MoveAccount { .. } => "organizations:MoveAccount",
+            Action::AttachPolicy { .. } => "organizations:AttachPolicy",
+            Action::RestorePolicyContent { .. } => "organizations:UpdatePolicy",
+            Action::RecreatePolicy { .. } => "organizations:CreatePolicy",
+            Action::EnablePolicyType { .. } => "organizations:EnablePolicyType",
         }
     }
 
@@ -174,6 +193,18 @@ impl Action {
             | Action::RestoreTrailSettings { trail }
             | Action::RestoreEventSelectors { trail }
             | Action::StartLogging { trail } => trail.to_string(),
+            Action::MoveAccount { account, to } => format!("account {account} to {to}"),
+            Action::AttachPolicy { policy_id, target } => format!("policy {policy_id} to {target}"),
+            Action::RestorePolicyContent { policy_id } => {
+                format!("policy {policy_id} (baseline content)")
+            }
+            Action::RecreatePolicy { policy_id, name } => {
+                format!("policy {name} (was {policy_id})")
+            }
+            Action::EnablePolicyType {
+                root_id,
+                policy_type,
+            } => format!("{policy_type} on {root_id}"),
         }
     }
 }

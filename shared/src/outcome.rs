@@ -69,6 +69,8 @@ pub struct Report {
     pub steps: Vec<StepResult>,
     /// The first failure, what it means and what to do.
     pub error: Option<String>,
+    /// Facts looked up for people (account names, OU paths), shown in the alert.
+    pub context: Vec<(String, String)>,
 }
 
 impl Report {
@@ -77,6 +79,7 @@ impl Report {
             outcome,
             steps: Vec::new(),
             error: None,
+            context: Vec::new(),
         }
     }
 
@@ -93,6 +96,7 @@ impl Report {
             outcome,
             steps,
             error,
+            context: Vec::new(),
         }
     }
 }

@@ -22,6 +22,12 @@ use std::time::Instant;
 /// state first, and reports every step.
 pub trait Remediator: Send + Sync {
     fn remediate(&self, decision: &Decision) -> impl Future<Output = Report> + Send;
+
+    /// Facts for people, looked up for every alerted decision (account names, OU paths).
+    /// Best effort: a lookup that fails is left out, never fails the invocation.
+    fn context(&self, _decision: &Decision) -> impl Future<Output = Vec<(String, String)>> + Send {
+        std::future::ready(Vec::new())
+    }
 }
 
 /// Where alerts go.
@@ -106,12 +112,15 @@ impl<R: Remediator> Pipeline<R> {
             decision.planned.clear();
             decision.disposition = Disposition::None;
         }
-        let report = match &decision.disposition {
+        let mut report = match &decision.disposition {
             Disposition::Remediate => self.remediator.remediate(&decision).await,
             Disposition::Notify => Report::without_steps(Outcome::Planned),
             Disposition::Exempt { .. } => Report::without_steps(Outcome::Exempt),
             Disposition::None => Report::without_steps(Outcome::None),
         };
+        if decision.needs_alert() {
+            report.context = self.remediator.context(&decision).await;
+        }
         let ctx = AlertContext {
             function: self.function.clone(),
             request_id: request_id.map(str::to_string),

@@ -65,6 +65,9 @@ pub struct Policy {
     pub modes: BTreeMap<GuardrailId, Mode>,
     pub trail: TrailPolicy,
     pub exemptions: Vec<Exemption>,
+    pub organization: OrganizationPolicy,
+    pub placement: PlacementPolicy,
+    pub scps: Vec<ScpDecl>,
 }
 
 impl Policy {
@@ -82,12 +85,19 @@ impl Policy {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
-        Policy::parse(&text, &path.display().to_string())
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Policy::parse_in(&text, &path.display().to_string(), &base)
     }
 
-    /// Parse and validate; `origin` names the file in errors.
+    /// Parse and validate; `origin` names the file in errors. SCP baseline documents are read
+    /// relative to the working directory.
     pub fn parse(text: &str, origin: &str) -> Result<Policy, PolicyError> {
-        let ctx = Ctx { text, origin };
+        Policy::parse_in(text, origin, Path::new("."))
+    }
+
+    /// Parse and validate, reading SCP baseline documents relative to `base`.
+    pub fn parse_in(text: &str, origin: &str, base: &Path) -> Result<Policy, PolicyError> {
+        let ctx = Ctx { text, origin, base };
         let de = toml::de::Deserializer::parse(text).map_err(|e| ctx.toml_error("", &e))?;
         let raw: RawPolicy = serde_path_to_error::deserialize(de).map_err(|e| {
             // Spanned<T> shows up in serde paths as an internal field name: hide it.
@@ -232,6 +242,7 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
 struct Ctx<'a> {
     text: &'a str,
     origin: &'a str,
+    base: &'a Path,
 }
 
 impl Ctx<'_> {
@@ -281,6 +292,40 @@ struct RawPolicy {
     trail: Option<RawTrail>,
     #[serde(default)]
     exemptions: Vec<RawExemption>,
+    #[serde(default)]
+    organization: Option<RawOrganization>,
+    #[serde(default)]
+    placement: Option<RawPlacement>,
+    #[serde(default)]
+    scps: Vec<RawScp>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrganization {
+    #[serde(default)]
+    required_policy_types: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPlacement {
+    #[serde(default)]
+    quarantine: Option<Spanned<String>>,
+    #[serde(default)]
+    accounts: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScp {
+    id: Spanned<String>,
+    name: Spanned<String>,
+    #[serde(default)]
+    description: Option<String>,
+    document: Spanned<String>,
+    #[serde(default)]
+    targets: Vec<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -421,6 +466,9 @@ impl RawPolicy {
             modes,
             trail,
             exemptions,
+            organization: validate_organization(ctx, self.organization)?,
+            placement: validate_placement(ctx, self.placement)?,
+            scps: validate_scps(ctx, self.scps)?,
         })
     }
 }
@@ -649,6 +697,327 @@ fn date(ctx: &Ctx<'_>, key: &str, v: &Spanned<toml::Value>) -> Result<NaiveDate,
             "expected a date such as 2026-12-31 (the last day the exemption applies, UTC)",
         )
     })
+}
+
+// ---------------------------------------------------------------------------------------
+// Organizations: placement, guardrail SCPs, policy types
+
+/// Policy types that must stay enabled on the root (default: `SERVICE_CONTROL_POLICY`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrganizationPolicy {
+    pub required_policy_types: Vec<String>,
+}
+
+/// Where an account belongs: the root, an OU by id, or an OU by path (`Workloads/Production`)
+/// that org-guard resolves through the Organizations API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum ParentRef {
+    Root(String),
+    Ou(String),
+    Path(String),
+}
+
+impl ParentRef {
+    pub fn as_str(&self) -> &str {
+        match self {
+            ParentRef::Root(s) | ParentRef::Ou(s) | ParentRef::Path(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Display for ParentRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Expected placement of accounts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PlacementPolicy {
+    /// Where accounts the policy does not list belong; `None`: unlisted accounts are not judged.
+    pub quarantine: Option<ParentRef>,
+    pub accounts: BTreeMap<String, ParentRef>,
+    /// OU paths resolved to ids (filled by org-guard at cold start; empty offline).
+    pub resolved: BTreeMap<String, String>,
+}
+
+impl PlacementPolicy {
+    /// Where `account` belongs (its own entry, else the quarantine OU).
+    pub fn expected(&self, account: &str) -> Option<&ParentRef> {
+        self.accounts.get(account).or(self.quarantine.as_ref())
+    }
+
+    /// The id of a parent reference, when known (paths only once resolved).
+    pub fn id_of<'a>(&'a self, p: &'a ParentRef) -> Option<&'a str> {
+        match p {
+            ParentRef::Root(id) | ParentRef::Ou(id) => Some(id),
+            ParentRef::Path(path) => self.resolved.get(path).map(String::as_str),
+        }
+    }
+
+    /// Every OU path the policy uses (placement and SCP targets resolve through this).
+    pub fn paths(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .accounts
+            .values()
+            .chain(self.quarantine.iter())
+            .filter_map(|p| match p {
+                ParentRef::Path(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// Where a guardrail SCP must stay attached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum TargetRef {
+    Parent(ParentRef),
+    Account(String),
+}
+
+impl TargetRef {
+    pub fn as_str(&self) -> &str {
+        match self {
+            TargetRef::Parent(p) => p.as_str(),
+            TargetRef::Account(a) => a,
+        }
+    }
+}
+
+/// A guardrail SCP: it must keep its baseline content and stay attached to its targets.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScpDecl {
+    /// The policy id events carry (`p-...`).
+    pub id: String,
+    /// Its name (used to recreate it if deleted).
+    pub name: String,
+    pub description: Option<String>,
+    /// The baseline document, parsed: content is compared semantically.
+    pub document: serde_json::Value,
+    /// The baseline document as written (what a restore uploads).
+    pub document_text: String,
+    pub targets: Vec<TargetRef>,
+}
+
+impl Policy {
+    pub fn scp(&self, policy_id: &str) -> Option<&ScpDecl> {
+        self.scps.iter().find(|s| s.id == policy_id)
+    }
+
+    /// Every OU path used by placement and SCP targets.
+    pub fn ou_paths(&self) -> Vec<String> {
+        let mut out = self.placement.paths();
+        for s in &self.scps {
+            for t in &s.targets {
+                if let TargetRef::Parent(ParentRef::Path(p)) = t {
+                    out.push(p.clone());
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Record OU path -> id resolutions (org-guard, at cold start).
+    pub fn with_resolved_paths(mut self, resolved: BTreeMap<String, String>) -> Policy {
+        self.placement.resolved = resolved;
+        self
+    }
+}
+
+fn is_id(s: &str, prefix: &str, min_tail: usize) -> bool {
+    s.strip_prefix(prefix).is_some_and(|rest| {
+        rest.len() >= min_tail
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    })
+}
+
+fn parent_ref(ctx: &Ctx<'_>, key: &str, v: &Spanned<String>) -> Result<ParentRef, PolicyError> {
+    let s = v.get_ref().trim();
+    if is_id(s, "r-", 4) {
+        Ok(ParentRef::Root(s.to_string()))
+    } else if is_id(s, "ou-", 9) {
+        Ok(ParentRef::Ou(s.to_string()))
+    } else if !s.is_empty()
+        && !s.starts_with('/')
+        && !s.ends_with('/')
+        && !s.contains("//")
+        && !s.starts_with("arn:")
+    {
+        Ok(ParentRef::Path(s.to_string()))
+    } else {
+        Err(ctx.err(
+            key,
+            Some(&v.span()),
+            format!("`{s}` is not a root id (r-...), an OU id (ou-...-...) or an OU path such as `Workloads/Production`"),
+        ))
+    }
+}
+
+fn validate_organization(
+    ctx: &Ctx<'_>,
+    raw: Option<RawOrganization>,
+) -> Result<OrganizationPolicy, PolicyError> {
+    const TYPES: [&str; 6] = [
+        "SERVICE_CONTROL_POLICY",
+        "RESOURCE_CONTROL_POLICY",
+        "TAG_POLICY",
+        "BACKUP_POLICY",
+        "AISERVICES_OPT_OUT_POLICY",
+        "DECLARATIVE_POLICY_EC2",
+    ];
+    let Some(list) = raw.and_then(|r| r.required_policy_types) else {
+        return Ok(OrganizationPolicy {
+            required_policy_types: vec!["SERVICE_CONTROL_POLICY".into()],
+        });
+    };
+    let mut out = Vec::new();
+    for (i, t) in list.iter().enumerate() {
+        if !TYPES.contains(&t.get_ref().as_str()) {
+            return Err(ctx.err(
+                format!("organization.required_policy_types[{i}]"),
+                Some(&t.span()),
+                format!("unknown policy type; expected one of: {}", TYPES.join(", ")),
+            ));
+        }
+        out.push(t.get_ref().clone());
+    }
+    Ok(OrganizationPolicy {
+        required_policy_types: out,
+    })
+}
+
+fn validate_placement(
+    ctx: &Ctx<'_>,
+    raw: Option<RawPlacement>,
+) -> Result<PlacementPolicy, PolicyError> {
+    let Some(raw) = raw else {
+        return Ok(PlacementPolicy::default());
+    };
+    let quarantine = match &raw.quarantine {
+        Some(q) => Some(parent_ref(ctx, "placement.quarantine", q)?),
+        None => None,
+    };
+    let mut accounts = BTreeMap::new();
+    for (account, parent) in &raw.accounts {
+        let key = format!("placement.accounts.\"{account}\"");
+        if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ctx.err(
+                key,
+                Some(&parent.span()),
+                "the key must be a 12-digit account id (quote it)",
+            ));
+        }
+        accounts.insert(account.clone(), parent_ref(ctx, &key, parent)?);
+    }
+    Ok(PlacementPolicy {
+        quarantine,
+        accounts,
+        resolved: BTreeMap::new(),
+    })
+}
+
+fn validate_scps(ctx: &Ctx<'_>, raw: Vec<RawScp>) -> Result<Vec<ScpDecl>, PolicyError> {
+    let mut out: Vec<ScpDecl> = Vec::new();
+    for (i, r) in raw.into_iter().enumerate() {
+        let key = format!("scps[{i}]");
+        let id = r.id.get_ref().trim().to_string();
+        if !is_id(&id, "p-", 8) {
+            return Err(ctx.err(
+                format!("{key}.id"),
+                Some(&r.id.span()),
+                "must be an Organizations policy id such as `p-abcd1234`",
+            ));
+        }
+        if id == "p-FullAWSAccess" {
+            return Err(ctx.err(
+                format!("{key}.id"),
+                Some(&r.id.span()),
+                "p-FullAWSAccess is AWS-managed: detaching it breaks workloads, it is not a guardrail",
+            ));
+        }
+        if out.iter().any(|o| o.id == id) {
+            return Err(ctx.err(
+                format!("{key}.id"),
+                Some(&r.id.span()),
+                "this SCP is declared twice",
+            ));
+        }
+        let name = r.name.get_ref().trim().to_string();
+        if name.is_empty() || name.len() > 128 {
+            return Err(ctx.err(
+                format!("{key}.name"),
+                Some(&r.name.span()),
+                "must be the SCP's name (1-128 characters)",
+            ));
+        }
+        let path = ctx.base.join(r.document.get_ref());
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            ctx.err(
+                format!("{key}.document"),
+                Some(&r.document.span()),
+                format!("cannot read the baseline document {}: {e}", path.display()),
+            )
+        })?;
+        let document: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            ctx.err(
+                format!("{key}.document"),
+                Some(&r.document.span()),
+                format!(
+                    "the baseline document {} is not valid JSON: {e}",
+                    path.display()
+                ),
+            )
+        })?;
+        if document.get("Statement").is_none() {
+            return Err(ctx.err(
+                format!("{key}.document"),
+                Some(&r.document.span()),
+                format!(
+                    "the baseline document {} has no `Statement`: it is not a policy document",
+                    path.display()
+                ),
+            ));
+        }
+        if r.targets.is_empty() {
+            return Err(ctx.err(
+                format!("{key}.targets"),
+                Some(&r.id.span()),
+                "a guardrail SCP needs at least one target (root, OU or account)",
+            ));
+        }
+        let mut targets = Vec::new();
+        for (j, t) in r.targets.iter().enumerate() {
+            let s = t.get_ref().trim();
+            if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) {
+                targets.push(TargetRef::Account(s.to_string()));
+            } else {
+                targets.push(TargetRef::Parent(parent_ref(
+                    ctx,
+                    &format!("{key}.targets[{j}]"),
+                    t,
+                )?));
+            }
+        }
+        out.push(ScpDecl {
+            id,
+            name,
+            description: r.description,
+            document,
+            document_text: text,
+            targets,
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

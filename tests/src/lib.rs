@@ -427,6 +427,178 @@ s3_bucket = "{bucket}"
     }
 }
 
+/// The OU tree the org tests build: Security, Workloads/{Production,Development}, Sandbox,
+/// Quarantine; Audit in Security, the workload account in Workloads/Production; a guardrail
+/// SCP attached to the root and to Production.
+#[derive(Debug, Clone)]
+pub struct Org {
+    pub root_id: String,
+    pub security: String,
+    pub production: String,
+    pub development: String,
+    pub sandbox: String,
+    pub quarantine: String,
+    pub scp_id: String,
+    pub scp_document: PathBuf,
+}
+
+pub const SCP_NAME: &str = "driftguard-protect-trails";
+pub const SCP_DOCUMENT: &str = r#"{"Version":"2012-10-17","Statement":[{"Sid":"ProtectCloudTrail","Effect":"Deny","Action":["cloudtrail:StopLogging","cloudtrail:DeleteTrail"],"Resource":"*"}]}"#;
+
+impl World {
+    pub fn organizations(&self) -> aws_sdk_organizations::Client {
+        aws_sdk_organizations::Client::new(&self.management)
+    }
+
+    pub async fn build_org(&self) -> Result<Org, BoxError> {
+        let orgs = self.organizations();
+        let root_id = orgs
+            .list_roots()
+            .send()
+            .await?
+            .roots
+            .unwrap_or_default()
+            .into_iter()
+            .find_map(|r| r.id)
+            .ok_or("no root")?;
+        let ou = |parent: String, name: &'static str| {
+            let orgs = orgs.clone();
+            async move {
+                orgs.create_organizational_unit()
+                    .parent_id(parent)
+                    .name(name)
+                    .send()
+                    .await?
+                    .organizational_unit
+                    .and_then(|o| o.id)
+                    .ok_or_else(|| BoxError::from("no OU id"))
+            }
+        };
+        // moto starts with no policy type enabled; a real organization using SCPs has this one.
+        orgs.enable_policy_type()
+            .root_id(&root_id)
+            .policy_type(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
+            .send()
+            .await?;
+        let security = ou(root_id.clone(), "Security").await?;
+        let workloads = ou(root_id.clone(), "Workloads").await?;
+        let production = ou(workloads.clone(), "Production").await?;
+        let development = ou(workloads, "Development").await?;
+        let sandbox = ou(root_id.clone(), "Sandbox").await?;
+        let quarantine = ou(root_id.clone(), "Quarantine").await?;
+        for (account, dest) in [
+            (&self.audit_account, &security),
+            (&self.member_account, &production),
+        ] {
+            orgs.move_account()
+                .account_id(account)
+                .source_parent_id(&root_id)
+                .destination_parent_id(dest)
+                .send()
+                .await?;
+        }
+        let scp_id = orgs
+            .create_policy()
+            .name(SCP_NAME)
+            .description("protect CloudTrail")
+            .content(SCP_DOCUMENT)
+            .r#type(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
+            .send()
+            .await?
+            .policy
+            .and_then(|p| p.policy_summary)
+            .and_then(|s| s.id)
+            .ok_or("no policy id")?;
+        for target in [&root_id, &production] {
+            orgs.attach_policy()
+                .policy_id(&scp_id)
+                .target_id(target)
+                .send()
+                .await?;
+        }
+        let scp_document = std::env::temp_dir().join(format!(
+            "driftguard-scp-{}-{}.json",
+            std::process::id(),
+            self.audit_account
+        ));
+        std::fs::write(&scp_document, SCP_DOCUMENT)?;
+        Ok(Org {
+            root_id,
+            security,
+            production,
+            development,
+            sandbox,
+            quarantine,
+            scp_id,
+            scp_document,
+        })
+    }
+
+    /// The policy for org-guard: placement by OU path, quarantine, the guardrail SCP.
+    pub fn org_policy_toml(&self, org: &Org, mode: &str) -> String {
+        format!(
+            r#"
+management_account = "{MANAGEMENT_ACCOUNT}"
+audit_account = "{audit}"
+
+[guardrails.account-placement]
+mode = "{mode}"
+
+[guardrails.scp-integrity]
+mode = "{mode}"
+
+[placement]
+quarantine = "Quarantine"
+
+[placement.accounts]
+"{audit}" = "Security"
+"{member}" = "Workloads/Production"
+
+[[scps]]
+id = "{scp}"
+name = "{SCP_NAME}"
+document = "{doc}"
+targets = ["{root}", "Workloads/Production"]
+"#,
+            audit = self.audit_account,
+            member = self.member_account,
+            scp = org.scp_id,
+            doc = org.scp_document.display(),
+            root = org.root_id,
+        )
+    }
+
+    /// org-guard's pipeline as the Lambda builds it, acting from the Audit account.
+    pub async fn org_guard(
+        &self,
+        org: &Org,
+        mode: &str,
+    ) -> Result<driftguard_shared::pipeline::Pipeline<org_guard::OrgRemediator>, BoxError> {
+        let policy =
+            driftguard_shared::Policy::parse(&self.org_policy_toml(org, mode), "org-policy.toml")?;
+        Ok(org_guard::pipeline(
+            policy,
+            &self.topic_arn,
+            org_guard::Wiring::live(&self.audit),
+        )
+        .await)
+    }
+
+    pub async fn parent_of(&self, account: &str) -> Result<String, BoxError> {
+        Ok(self
+            .organizations()
+            .list_parents()
+            .child_id(account)
+            .send()
+            .await?
+            .parents
+            .unwrap_or_default()
+            .into_iter()
+            .find_map(|p| p.id)
+            .ok_or("no parent")?)
+    }
+}
+
 /// An alert as an SQS subscriber receives it (the SNS envelope, default message parsed).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
@@ -483,6 +655,9 @@ pub struct CtEvent {
     pub request_parameters: Value,
     pub response_elements: Value,
     pub error_code: Option<String>,
+    pub event_source: String,
+    pub detail_type: String,
+    pub service_event_details: Value,
 }
 
 impl CtEvent {
@@ -496,7 +671,25 @@ impl CtEvent {
             request_parameters: json!({"name": MEMBER_TRAIL}),
             response_elements: Value::Null,
             error_code: None,
+            event_source: "cloudtrail.amazonaws.com".into(),
+            detail_type: "AWS API Call via CloudTrail".into(),
+            service_event_details: Value::Null,
         }
+    }
+
+    /// An Organizations call (recorded in the management account, us-east-1).
+    pub fn organizations(account: &str, event_name: &str, event_id: &str) -> CtEvent {
+        let mut e = CtEvent::new(account, event_name, event_id);
+        e.event_source = "organizations.amazonaws.com".into();
+        e.request_parameters = Value::Null;
+        e
+    }
+
+    /// An `AWS Service Event via CloudTrail` (e.g. CreateAccountResult).
+    pub fn service_event(mut self, details: Value) -> CtEvent {
+        self.detail_type = "AWS Service Event via CloudTrail".into();
+        self.service_event_details = details;
+        self
     }
 
     pub fn by(mut self, actor_arn: &str) -> CtEvent {
@@ -545,7 +738,7 @@ impl CtEvent {
                 }
             },
             "eventTime": "2026-11-23T10:00:00Z",
-            "eventSource": "cloudtrail.amazonaws.com",
+            "eventSource": self.event_source,
             "eventName": self.event_name,
             "awsRegion": REGION,
             "sourceIPAddress": "198.51.100.7",
@@ -560,6 +753,20 @@ impl CtEvent {
             "recipientAccountId": self.account,
             "eventCategory": "Management"
         });
+        if self.detail_type == "AWS Service Event via CloudTrail"
+            && let Some(obj) = detail.as_object_mut()
+        {
+            obj.insert("eventType".into(), json!("AwsServiceEvent"));
+            obj.insert(
+                "serviceEventDetails".into(),
+                self.service_event_details.clone(),
+            );
+            obj.insert(
+                "userIdentity".into(),
+                json!({"accountId": self.account, "invokedBy": "organizations.amazonaws.com"}),
+            );
+            obj.remove("requestID");
+        }
         if let (Some(code), Some(obj)) = (&self.error_code, detail.as_object_mut()) {
             obj.insert("errorCode".into(), json!(code));
             obj.insert("errorMessage".into(), json!(format!("{code}: denied")));
@@ -567,8 +774,8 @@ impl CtEvent {
         json!({
             "version": "0",
             "id": "7e0a3c55-aaaa-bbbb-cccc-ddddeeeeffff",
-            "detail-type": "AWS API Call via CloudTrail",
-            "source": "aws.cloudtrail",
+            "detail-type": self.detail_type,
+            "source": if self.event_source == "organizations.amazonaws.com" { "aws.organizations" } else { "aws.cloudtrail" },
             "account": self.account,
             "time": "2026-11-23T10:00:00Z",
             "region": REGION,

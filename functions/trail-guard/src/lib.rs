@@ -27,6 +27,8 @@ pub type CloudTrailFactory = Box<dyn Fn(&SdkConfig) -> aws_sdk_cloudtrail::Clien
 
 #[derive(Debug, thiserror::Error)]
 pub enum RemediationError {
+    #[error("{0} is not a trail-guard action; check the EventBridge rule that routed this event")]
+    NotMine(String),
     #[error(transparent)]
     AssumeRole(#[from] AssumeRoleError),
     #[error("{api} on {trail} failed: {reason}")]
@@ -118,6 +120,7 @@ impl TrailRemediator {
             Action::RestoreEventSelectors { trail } => {
                 self.restore_selectors(trail, event_id).await
             }
+            other => Err(RemediationError::NotMine(other.to_string())),
         }
     }
 

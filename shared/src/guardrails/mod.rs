@@ -2,6 +2,7 @@
 //! [`Judgement`] when the event is in its scope. The core ([`crate::decide`]) then applies the
 //! loop guard, the guardrail's mode and exemptions.
 
+pub mod org;
 pub mod trail;
 
 use crate::decision::{Action, GuardrailId, Severity, Subject, Verdict};

@@ -1,0 +1,612 @@
+//! org-guard: the `account-placement` and `scp-integrity` guardrails' remediation executor.
+//!
+//! Organizations writes (`MoveAccount`, `AttachPolicy`, ...) work only from the management
+//! account, so every step runs through the remediation role there, in us-east-1. Each step
+//! reads the current state first and writes only what deviates. OU paths in the policy are
+//! resolved through the Organizations API (cached across warm invocations).
+
+use aws_config::SdkConfig;
+use aws_sdk_organizations::types::{PolicyType, PolicyTypeStatus};
+use driftguard_shared::aws::{AssumeRoleError, RoleSessions, SdkOverrides, load_sdk_config};
+use driftguard_shared::decision::{Action, Decision, GuardrailId};
+use driftguard_shared::guardrails::org::same_document;
+use driftguard_shared::outcome::{Report, StepResult, StepStatus};
+use driftguard_shared::pipeline::{AlertSink, FunctionEnv, Pipeline, Remediator};
+use driftguard_shared::policy::{ParentRef, Policy, TargetRef};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Mutex;
+
+pub const FUNCTION_NAME: &str = "org-guard";
+/// Organizations' API endpoint lives in us-east-1.
+pub const ORGANIZATIONS_REGION: &str = "us-east-1";
+const DIRECTORY_TTL: Duration = Duration::from_secs(600);
+
+pub type OrganizationsFactory =
+    Box<dyn Fn(&SdkConfig) -> aws_sdk_organizations::Client + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RemediationError {
+    #[error(transparent)]
+    AssumeRole(#[from] AssumeRoleError),
+    #[error("{api} failed: {reason}")]
+    Api { api: &'static str, reason: String },
+    #[error("the OU path `{0}` does not exist in the organization; fix the policy file")]
+    UnknownPath(String),
+    #[error("guardrail SCP {0} is not in the policy")]
+    UnknownScp(String),
+    #[error("{0} is not an org-guard action; check the EventBridge rule that routed this event")]
+    NotMine(String),
+}
+
+fn api_err<E>(api: &'static str, e: &aws_sdk_organizations::error::SdkError<E>) -> RemediationError
+where
+    E: std::error::Error + 'static,
+{
+    RemediationError::Api {
+        api,
+        reason: aws_sdk_organizations::error::DisplayErrorContext(e).to_string(),
+    }
+}
+
+/// The organization's OU tree: path <-> id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Directory {
+    pub root_id: String,
+    /// `Workloads/Production` -> `ou-...`
+    pub paths: BTreeMap<String, String>,
+    /// `ou-...` (and the root id) -> `Workloads/Production` (`Root` for the root)
+    pub ids: BTreeMap<String, String>,
+}
+
+impl Directory {
+    /// Read the whole OU tree (breadth first).
+    pub async fn load(org: &aws_sdk_organizations::Client) -> Result<Directory, RemediationError> {
+        let roots = org
+            .list_roots()
+            .send()
+            .await
+            .map_err(|e| api_err("organizations:ListRoots", &e))?;
+        let root_id = roots
+            .roots
+            .unwrap_or_default()
+            .into_iter()
+            .find_map(|r| r.id)
+            .ok_or_else(|| RemediationError::Api {
+                api: "organizations:ListRoots",
+                reason: "no root".into(),
+            })?;
+        let mut dir = Directory {
+            root_id: root_id.clone(),
+            ..Directory::default()
+        };
+        dir.ids.insert(root_id.clone(), "Root".into());
+        let mut queue = vec![(root_id, String::new())];
+        while let Some((parent, prefix)) = queue.pop() {
+            let mut token = None;
+            loop {
+                let out = org
+                    .list_organizational_units_for_parent()
+                    .parent_id(&parent)
+                    .set_next_token(token.clone())
+                    .send()
+                    .await
+                    .map_err(|e| api_err("organizations:ListOrganizationalUnitsForParent", &e))?;
+                for ou in out.organizational_units.unwrap_or_default() {
+                    if let (Some(id), Some(name)) = (ou.id, ou.name) {
+                        let path = if prefix.is_empty() {
+                            name
+                        } else {
+                            format!("{prefix}/{name}")
+                        };
+                        dir.paths.insert(path.clone(), id.clone());
+                        dir.ids.insert(id.clone(), path.clone());
+                        queue.push((id, path));
+                    }
+                }
+                token = out.next_token;
+                if token.is_none() {
+                    break;
+                }
+            }
+        }
+        Ok(dir)
+    }
+
+    pub fn id_of(&self, p: &ParentRef) -> Result<String, RemediationError> {
+        match p {
+            ParentRef::Root(id) | ParentRef::Ou(id) => Ok(id.clone()),
+            ParentRef::Path(path) => self
+                .paths
+                .get(path)
+                .cloned()
+                .ok_or_else(|| RemediationError::UnknownPath(path.clone())),
+        }
+    }
+
+    /// `Workloads/Production (ou-...)`, or the bare id when unknown.
+    pub fn describe(&self, id: &str) -> String {
+        match self.ids.get(id) {
+            Some(path) => format!("{path} ({id})"),
+            None => id.to_string(),
+        }
+    }
+}
+
+/// Runs org-guard steps from the management account.
+pub struct OrgRemediator {
+    policy: Arc<Policy>,
+    sessions: RoleSessions,
+    make_client: OrganizationsFactory,
+    directory: Mutex<Option<(Instant, Directory)>>,
+}
+
+impl std::fmt::Debug for OrgRemediator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OrgRemediator")
+            .field("sessions", &self.sessions)
+            .finish_non_exhaustive()
+    }
+}
+
+impl OrgRemediator {
+    pub fn new(
+        policy: Arc<Policy>,
+        sessions: RoleSessions,
+        make_client: OrganizationsFactory,
+    ) -> OrgRemediator {
+        OrgRemediator {
+            policy,
+            sessions,
+            make_client,
+            directory: Mutex::new(None),
+        }
+    }
+
+    async fn client(
+        &self,
+        event_id: Option<&str>,
+    ) -> Result<aws_sdk_organizations::Client, RemediationError> {
+        let cfg = self
+            .sessions
+            .config_for(
+                &self.policy.management_account,
+                ORGANIZATIONS_REGION,
+                event_id,
+            )
+            .await?;
+        Ok((self.make_client)(&cfg))
+    }
+
+    async fn directory(
+        &self,
+        org: &aws_sdk_organizations::Client,
+        fresh: bool,
+    ) -> Result<Directory, RemediationError> {
+        let mut cached = self.directory.lock().await;
+        if let Some((at, dir)) = cached.as_ref()
+            && !fresh
+            && at.elapsed() < DIRECTORY_TTL
+        {
+            return Ok(dir.clone());
+        }
+        let dir = Directory::load(org).await?;
+        *cached = Some((Instant::now(), dir.clone()));
+        Ok(dir)
+    }
+
+    async fn run(
+        &self,
+        org: &aws_sdk_organizations::Client,
+        action: &Action,
+    ) -> Result<(StepStatus, String), RemediationError> {
+        match action {
+            Action::MoveAccount { account, to } => {
+                let dir = self.directory(org, true).await?;
+                let dest = dir.id_of(to)?;
+                let parents = org
+                    .list_parents()
+                    .child_id(account)
+                    .send()
+                    .await
+                    .map_err(|e| api_err("organizations:ListParents", &e))?;
+                let current = parents
+                    .parents
+                    .unwrap_or_default()
+                    .into_iter()
+                    .find_map(|p| p.id)
+                    .unwrap_or_default();
+                if current == dest {
+                    return Ok((
+                        StepStatus::AlreadyCompliant,
+                        format!("the account is already in {}", dir.describe(&dest)),
+                    ));
+                }
+                org.move_account()
+                    .account_id(account)
+                    .source_parent_id(&current)
+                    .destination_parent_id(&dest)
+                    .send()
+                    .await
+                    .map_err(|e| api_err("organizations:MoveAccount", &e))?;
+                Ok((
+                    StepStatus::Done,
+                    format!(
+                        "moved from {} to {}",
+                        dir.describe(&current),
+                        dir.describe(&dest)
+                    ),
+                ))
+            }
+            Action::AttachPolicy { policy_id, target } => {
+                if self
+                    .attached_targets(org, policy_id)
+                    .await?
+                    .contains(target)
+                {
+                    return Ok((
+                        StepStatus::AlreadyCompliant,
+                        format!("{policy_id} is already attached to {target}"),
+                    ));
+                }
+                org.attach_policy()
+                    .policy_id(policy_id)
+                    .target_id(target)
+                    .send()
+                    .await
+                    .map_err(|e| api_err("organizations:AttachPolicy", &e))?;
+                let dir = self.directory(org, false).await.unwrap_or_default();
+                Ok((
+                    StepStatus::Done,
+                    format!("{policy_id} attached to {} again", dir.describe(target)),
+                ))
+            }
+            Action::RestorePolicyContent { policy_id } => {
+                let decl = self
+                    .policy
+                    .scp(policy_id)
+                    .ok_or_else(|| RemediationError::UnknownScp(policy_id.clone()))?;
+                let out = org
+                    .describe_policy()
+                    .policy_id(policy_id)
+                    .send()
+                    .await
+                    .map_err(|e| api_err("organizations:DescribePolicy", &e))?;
+                let current = out.policy.and_then(|p| p.content).unwrap_or_default();
+                if serde_json::from_str::<serde_json::Value>(&current)
+                    .is_ok_and(|doc| same_document(&doc, &decl.document))
+                {
+                    return Ok((
+                        StepStatus::AlreadyCompliant,
+                        "the content already equals the baseline document".into(),
+                    ));
+                }
+                org.update_policy()
+                    .policy_id(policy_id)
+                    .content(&decl.document_text)
+                    .send()
+                    .await
+                    .map_err(|e| api_err("organizations:UpdatePolicy", &e))?;
+                Ok((
+                    StepStatus::Done,
+                    "content restored from the baseline document".into(),
+                ))
+            }
+            Action::RecreatePolicy { policy_id, name } => self.recreate(org, policy_id, name).await,
+            Action::EnablePolicyType {
+                root_id,
+                policy_type,
+            } => {
+                let roots = org
+                    .list_roots()
+                    .send()
+                    .await
+                    .map_err(|e| api_err("organizations:ListRoots", &e))?;
+                let enabled = roots.roots.unwrap_or_default().iter().any(|r| {
+                    r.id.as_deref() == Some(root_id.as_str())
+                        && r.policy_types
+                            .as_deref()
+                            .unwrap_or_default()
+                            .iter()
+                            .any(|t| {
+                                t.r#type.as_ref().map(PolicyType::as_str)
+                                    == Some(policy_type.as_str())
+                                    && t.status == Some(PolicyTypeStatus::Enabled)
+                            })
+                });
+                if enabled {
+                    return Ok((
+                        StepStatus::AlreadyCompliant,
+                        format!("{policy_type} is already enabled on {root_id}"),
+                    ));
+                }
+                org.enable_policy_type()
+                    .root_id(root_id)
+                    .policy_type(PolicyType::from(policy_type.as_str()))
+                    .send()
+                    .await
+                    .map_err(|e| api_err("organizations:EnablePolicyType", &e))?;
+                Ok((
+                    StepStatus::Done,
+                    format!(
+                        "{policy_type} enabled on {root_id}; re-attach guardrail SCPs if they were detached"
+                    ),
+                ))
+            }
+            other => Err(RemediationError::NotMine(other.to_string())),
+        }
+    }
+
+    async fn attached_targets(
+        &self,
+        org: &aws_sdk_organizations::Client,
+        policy_id: &str,
+    ) -> Result<Vec<String>, RemediationError> {
+        let mut out = Vec::new();
+        let mut token = None;
+        loop {
+            let page = org
+                .list_targets_for_policy()
+                .policy_id(policy_id)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| api_err("organizations:ListTargetsForPolicy", &e))?;
+            out.extend(
+                page.targets
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|t| t.target_id),
+            );
+            token = page.next_token;
+            if token.is_none() {
+                return Ok(out);
+            }
+        }
+    }
+
+    async fn recreate(
+        &self,
+        org: &aws_sdk_organizations::Client,
+        policy_id: &str,
+        name: &str,
+    ) -> Result<(StepStatus, String), RemediationError> {
+        let decl = self
+            .policy
+            .scp(policy_id)
+            .ok_or_else(|| RemediationError::UnknownScp(policy_id.to_string()))?;
+        match org.describe_policy().policy_id(policy_id).send().await {
+            Ok(_) => return Ok((StepStatus::AlreadyCompliant, format!("{policy_id} exists"))),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_policy_not_found_exception()) => {}
+            Err(e) => return Err(api_err("organizations:DescribePolicy", &e)),
+        }
+        // Someone may have recreated it by name already.
+        let existing = org
+            .list_policies()
+            .filter(PolicyType::ServiceControlPolicy)
+            .send()
+            .await
+            .map_err(|e| api_err("organizations:ListPolicies", &e))?
+            .policies
+            .unwrap_or_default()
+            .into_iter()
+            .find(|p| p.name.as_deref() == Some(name))
+            .and_then(|p| p.id);
+        let new_id = match existing {
+            Some(id) => id,
+            None => org
+                .create_policy()
+                .name(name)
+                .description(decl.description.clone().unwrap_or_else(|| {
+                    "driftguard guardrail SCP (recreated from its baseline)".into()
+                }))
+                .content(&decl.document_text)
+                .r#type(PolicyType::ServiceControlPolicy)
+                .send()
+                .await
+                .map_err(|e| api_err("organizations:CreatePolicy", &e))?
+                .policy
+                .and_then(|p| p.policy_summary)
+                .and_then(|s| s.id)
+                .ok_or_else(|| RemediationError::Api {
+                    api: "organizations:CreatePolicy",
+                    reason: "no policy id returned".into(),
+                })?,
+        };
+        let dir = self.directory(org, true).await?;
+        let attached = self.attached_targets(org, &new_id).await?;
+        let mut done = Vec::new();
+        for t in &decl.targets {
+            let target = match t {
+                TargetRef::Account(a) => a.clone(),
+                TargetRef::Parent(p) => dir.id_of(p)?,
+            };
+            if !attached.contains(&target) {
+                org.attach_policy()
+                    .policy_id(&new_id)
+                    .target_id(&target)
+                    .send()
+                    .await
+                    .map_err(|e| api_err("organizations:AttachPolicy", &e))?;
+            }
+            done.push(dir.describe(&target));
+        }
+        Ok((
+            StepStatus::Done,
+            format!(
+                "recreated as {new_id} and attached to {}; update scps.id in the policy file to {new_id}",
+                done.join(", ")
+            ),
+        ))
+    }
+}
+
+impl Remediator for OrgRemediator {
+    async fn remediate(&self, decision: &Decision) -> Report {
+        let org = match self.client(decision.event_id.as_deref()).await {
+            Ok(c) => c,
+            Err(e) => {
+                let steps = decision
+                    .actions_to_run()
+                    .iter()
+                    .map(|a| {
+                        StepResult::new(
+                            a,
+                            StepStatus::Skipped,
+                            "not attempted: no session in the management account",
+                        )
+                    })
+                    .collect();
+                return Report::from_steps(steps, Some(e.to_string()));
+            }
+        };
+        let mut steps = Vec::new();
+        let mut error: Option<String> = None;
+        for action in decision.actions_to_run() {
+            if error.is_some() {
+                steps.push(StepResult::new(
+                    action,
+                    StepStatus::Skipped,
+                    "not attempted: an earlier step failed",
+                ));
+                continue;
+            }
+            match self.run(&org, action).await {
+                Ok((status, detail)) => steps.push(StepResult::new(action, status, detail)),
+                Err(e) => {
+                    tracing::error!(action = %action, error = %e, "remediation step failed");
+                    steps.push(StepResult::new(action, StepStatus::Failed, e.to_string()));
+                    error = Some(e.to_string());
+                }
+            }
+        }
+        Report::from_steps(steps, error)
+    }
+
+    /// Account name and OU paths for the alert.
+    async fn context(&self, decision: &Decision) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let Ok(org) = self.client(decision.event_id.as_deref()).await else {
+            return out;
+        };
+        let dir = self.directory(&org, false).await.ok();
+        if decision.guardrail == Some(GuardrailId::AccountPlacement)
+            && let Some(account) = &decision.subject.account
+        {
+            if let Ok(a) = org.describe_account().account_id(account).send().await
+                && let Some(name) = a.account.and_then(|a| a.name)
+            {
+                out.push(("account name".into(), name));
+            }
+            if let Ok(p) = org.list_parents().child_id(account).send().await
+                && let Some(id) = p.parents.unwrap_or_default().into_iter().find_map(|p| p.id)
+            {
+                let shown = dir.as_ref().map_or(id.clone(), |d| d.describe(&id));
+                out.push(("current OU".into(), shown));
+            }
+            if let (Some(expected), Some(d)) = (self.policy.placement.expected(account), &dir)
+                && let Ok(id) = d.id_of(expected)
+            {
+                out.push(("expected OU".into(), d.describe(&id)));
+            }
+        }
+        if let Some(d) = &dir {
+            for (k, v) in &decision.evidence {
+                if k == "target" && d.ids.contains_key(v) {
+                    out.push(("target OU".into(), d.describe(v)));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The AWS clients org-guard runs with.
+#[allow(missing_debug_implementations)] // holds a client factory closure
+pub struct Wiring {
+    pub config: SdkConfig,
+    pub sns: aws_sdk_sns::Client,
+    pub sts: aws_sdk_sts::Client,
+    pub make_client: OrganizationsFactory,
+}
+
+impl Wiring {
+    pub fn live(config: &SdkConfig) -> Wiring {
+        Wiring {
+            config: config.clone(),
+            sns: aws_sdk_sns::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
+            make_client: Box::new(aws_sdk_organizations::Client::new),
+        }
+    }
+}
+
+/// Assemble the pipeline. OU paths in the policy are resolved first (best effort: if the
+/// directory cannot be read now, decisions on path-based expectations stay conservative and
+/// each step resolves again before writing).
+pub async fn pipeline(policy: Policy, topic_arn: &str, wiring: Wiring) -> Pipeline<OrgRemediator> {
+    let sessions = RoleSessions::new(
+        &wiring.config,
+        wiring.sts,
+        &policy.remediation_role,
+        FUNCTION_NAME,
+    );
+    let mut policy = policy;
+    if !policy.ou_paths().is_empty() {
+        let cfg = sessions
+            .config_for(
+                &policy.management_account,
+                ORGANIZATIONS_REGION,
+                Some("directory"),
+            )
+            .await;
+        match cfg {
+            Ok(cfg) => match Directory::load(&(wiring.make_client)(&cfg)).await {
+                Ok(dir) => {
+                    let resolved = policy
+                        .ou_paths()
+                        .into_iter()
+                        .filter_map(|p| dir.paths.get(&p).map(|id| (p, id.clone())))
+                        .collect();
+                    policy = policy.with_resolved_paths(resolved);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot resolve OU paths now; they are resolved at remediation")
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot resolve OU paths now; they are resolved at remediation")
+            }
+        }
+    }
+    let policy = Arc::new(policy);
+    Pipeline {
+        function: FUNCTION_NAME.to_string(),
+        guardrails: vec![GuardrailId::AccountPlacement, GuardrailId::ScpIntegrity],
+        policy: policy.clone(),
+        alerts: AlertSink {
+            sns: wiring.sns,
+            topic_arn: topic_arn.to_string(),
+        },
+        remediator: OrgRemediator::new(policy, sessions, wiring.make_client),
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Env(#[from] driftguard_shared::pipeline::EnvError),
+    #[error(transparent)]
+    Policy(#[from] driftguard_shared::PolicyError),
+}
+
+/// Cold start: environment, policy, SDK config, OU paths; reused by warm invocations.
+pub async fn from_env() -> Result<Pipeline<OrgRemediator>, StartupError> {
+    let env = FunctionEnv::from_env()?;
+    let policy = Policy::load(&env.policy_path)?;
+    let config = load_sdk_config(&SdkOverrides::default()).await;
+    Ok(pipeline(policy, &env.topic_arn, Wiring::live(&config)).await)
+}

@@ -1,0 +1,393 @@
+//! `account-placement` and `scp-integrity`: detection (pure).
+//!
+//! Organizations calls are recorded in the management account (us-east-1); the affected
+//! member is in `requestParameters` or `serviceEventDetails`. LeaveOrganization and
+//! AcceptHandshake are called from the member itself. Offline, an expectation written as an
+//! OU path cannot be compared with the OU id in an event: any move of such an account is
+//! judged a violation and the function (which resolves paths) skips the move when the
+//! account is already in place.
+
+use super::Judgement;
+use crate::decision::{Action, GuardrailId, Severity, Verdict};
+use crate::event::{CloudTrailRecord, Envelope};
+use crate::policy::{ParentRef, Policy, TargetRef};
+use serde_json::Value;
+
+pub const EVENT_SOURCE: &str = "organizations.amazonaws.com";
+const PLACEMENT: [&str; 5] = [
+    "MoveAccount",
+    "CreateAccountResult",
+    "AcceptHandshake",
+    "LeaveOrganization",
+    "RemoveAccountFromOrganization",
+];
+const SCP: [&str; 4] = [
+    "DetachPolicy",
+    "DeletePolicy",
+    "UpdatePolicy",
+    "DisablePolicyType",
+];
+/// AWS-managed: detaching it breaks workloads, not guardrails.
+pub const FULL_AWS_ACCESS: &str = "p-FullAWSAccess";
+
+pub(crate) fn judge(
+    record: &CloudTrailRecord,
+    envelope: Option<&Envelope>,
+    policy: &Policy,
+) -> Option<Judgement> {
+    if record.source() != EVENT_SOURCE {
+        return None;
+    }
+    let name = record.name();
+    if PLACEMENT.contains(&name) {
+        Some(placement(record, envelope, policy))
+    } else if SCP.contains(&name) {
+        Some(scp(record, policy))
+    } else {
+        None
+    }
+}
+
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    let mut cur = v;
+    for k in path {
+        cur = cur.get(k)?;
+    }
+    cur.as_str()
+}
+
+fn failed(j: &mut Judgement, record: &CloudTrailRecord, what: &str) {
+    let code = record
+        .error_code
+        .clone()
+        .filter(|s| !s.is_empty())
+        .or_else(|| record.error_message.clone())
+        .unwrap_or_default();
+    j.verdict = Verdict::Attempt;
+    j.severity = Severity::Medium;
+    j.summary = format!("Failed {} {what} ({code})", record.name());
+    j.reason = "the call failed; nothing changed".into();
+    j.evidence.push(("error".into(), code));
+}
+
+/// The account an Organizations placement event is about.
+fn subject_account(record: &CloudTrailRecord, envelope: Option<&Envelope>) -> Option<String> {
+    match record.name() {
+        "CreateAccountResult" => str_at(
+            &record.service_event_details,
+            &["createAccountStatus", "accountId"],
+        )
+        .map(str::to_string),
+        "LeaveOrganization" | "AcceptHandshake" => record
+            .recipient_account_id
+            .clone()
+            .or_else(|| {
+                record
+                    .user_identity
+                    .as_ref()
+                    .and_then(|u| u.account_id.clone())
+            })
+            .or_else(|| envelope.and_then(|e| e.account.clone())),
+        _ => record.param_str("accountId").map(str::to_string),
+    }
+}
+
+fn placement(record: &CloudTrailRecord, envelope: Option<&Envelope>, policy: &Policy) -> Judgement {
+    let name = record.name();
+    let mut j = Judgement::new(GuardrailId::AccountPlacement);
+    let account = subject_account(record, envelope);
+    j.subject.account = account.clone();
+    j.subject.region = record.aws_region.clone();
+    j.subject.resource = account.as_ref().map(|a| format!("account {a}"));
+    let acct = account.clone().unwrap_or_else(|| "(unknown)".into());
+    j.evidence.push(("account".into(), acct.clone()));
+    if record.failed() {
+        failed(&mut j, record, &format!("for account {acct}"));
+        return j;
+    }
+    let expected = account
+        .as_deref()
+        .and_then(|a| policy.placement.expected(a))
+        .cloned();
+    let listed = account
+        .as_deref()
+        .is_some_and(|a| policy.placement.accounts.contains_key(a));
+    if let Some(e) = &expected {
+        j.evidence.push((
+            "expected parent".into(),
+            format!(
+                "{e}{}",
+                if listed {
+                    ""
+                } else {
+                    " (quarantine: the policy does not list this account)"
+                }
+            ),
+        ));
+    }
+    let move_back = |j: &mut Judgement| {
+        if let (Some(a), Some(e)) = (&account, &expected) {
+            j.planned.push(Action::MoveAccount {
+                account: a.clone(),
+                to: e.clone(),
+            });
+        }
+    };
+    match name {
+        "LeaveOrganization" | "RemoveAccountFromOrganization" => {
+            j.verdict = Verdict::Violation;
+            j.severity = Severity::Critical;
+            j.summary = if name == "LeaveOrganization" {
+                format!("Account {acct} left the organization")
+            } else {
+                format!("Account {acct} was removed from the organization")
+            };
+            j.reason = "the account is outside the organization: no guardrail SCP, no org trail, no GuardDuty administration; nothing to move back, act by hand".into();
+        }
+        "MoveAccount" => {
+            let dest = record.param_str("destinationParentId").unwrap_or("");
+            let source = record.param_str("sourceParentId").unwrap_or("");
+            j.evidence
+                .push(("moved".into(), format!("{source} -> {dest}")));
+            let Some(e) = &expected else {
+                j.summary = format!("Account {acct} was moved to {dest}");
+                j.reason =
+                    "the policy has no expected OU for this account and no quarantine OU".into();
+                return j;
+            };
+            if policy.placement.id_of(e) == Some(dest) {
+                j.summary =
+                    format!("Account {acct} was moved to {dest}, where the policy expects it");
+                j.reason = "the account is in its expected OU".into();
+                return j;
+            }
+            j.verdict = Verdict::Violation;
+            j.severity = Severity::High;
+            j.summary = format!("Account {acct} was moved to {dest}; the policy expects {e}");
+            j.reason = match e {
+                ParentRef::Path(p) if policy.placement.id_of(e).is_none() => format!(
+                    "the expected OU is given as the path `{p}`, which is resolved at remediation (offline it cannot be compared with {dest}); the move is skipped if the account is already there"
+                ),
+                _ => "every account belongs in the OU the policy names (unlisted accounts in quarantine)".into(),
+            };
+            move_back(&mut j);
+        }
+        "CreateAccountResult" => {
+            let state = str_at(
+                &record.service_event_details,
+                &["createAccountStatus", "state"],
+            )
+            .unwrap_or("");
+            if state != "SUCCEEDED" {
+                j.summary = format!(
+                    "Account creation ended {}",
+                    if state.is_empty() {
+                        "without a state"
+                    } else {
+                        state
+                    }
+                );
+                j.reason = "no account was created".into();
+                return j;
+            }
+            if let Some(n) = str_at(
+                &record.service_event_details,
+                &["createAccountStatus", "accountName"],
+            ) {
+                j.evidence.push(("account name".into(), n.to_string()));
+            }
+            if expected.is_none() {
+                j.summary = format!("Account {acct} was created");
+                j.reason =
+                    "the policy has no expected OU for this account and no quarantine OU".into();
+                return j;
+            }
+            j.verdict = Verdict::Violation;
+            j.severity = Severity::Medium;
+            j.summary = format!(
+                "Account {acct} was created at the root; it belongs in {}",
+                expected
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            );
+            j.reason = "new accounts start at the root: they belong in their expected OU (quarantine until the policy lists them)".into();
+            move_back(&mut j);
+        }
+        _ => {
+            // AcceptHandshake: only an invitation makes an account join.
+            let action =
+                str_at(&record.response_elements, &["handshake", "action"]).unwrap_or("INVITE");
+            if action != "INVITE" {
+                j.summary = format!("Account {acct} accepted a {action} handshake");
+                j.reason = "the handshake does not add an account to the organization".into();
+                return j;
+            }
+            if expected.is_none() {
+                j.summary = format!("Account {acct} joined the organization");
+                j.reason =
+                    "the policy has no expected OU for this account and no quarantine OU".into();
+                return j;
+            }
+            j.verdict = Verdict::Violation;
+            j.severity = Severity::Medium;
+            j.summary = format!(
+                "Account {acct} joined the organization at the root; it belongs in {}",
+                expected
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            );
+            j.reason = "accounts that join start at the root: they belong in their expected OU (quarantine until the policy lists them)".into();
+            move_back(&mut j);
+        }
+    }
+    j
+}
+
+/// Compare two policy documents semantically: JSON equality, ignoring formatting and key order.
+pub fn same_document(a: &Value, b: &Value) -> bool {
+    a == b
+}
+
+fn target_declared(policy: &Policy, decl_targets: &[TargetRef], target_id: &str) -> bool {
+    decl_targets.iter().any(|t| match t {
+        TargetRef::Account(a) => a == target_id,
+        TargetRef::Parent(p) => {
+            policy.placement.id_of(p) == Some(target_id) || p.as_str() == target_id
+        }
+    })
+}
+
+fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
+    let name = record.name();
+    let mut j = Judgement::new(GuardrailId::ScpIntegrity);
+    j.subject.account = record.recipient_account_id.clone();
+    j.subject.region = record.aws_region.clone();
+    if name == "DisablePolicyType" {
+        let root = record.param_str("rootId").unwrap_or("").to_string();
+        let ptype = record.param_str("policyType").unwrap_or("").to_string();
+        j.subject.resource = Some(format!("{ptype} on {root}"));
+        j.evidence.push(("policy type".into(), ptype.clone()));
+        if record.failed() {
+            failed(&mut j, record, &format!("of {ptype}"));
+            return j;
+        }
+        if !policy.organization.required_policy_types.contains(&ptype) {
+            j.summary = format!("Policy type {ptype} was disabled on {root}");
+            j.reason = "the policy does not require this policy type".into();
+            return j;
+        }
+        j.verdict = Verdict::Violation;
+        j.severity = Severity::Critical;
+        j.summary = format!(
+            "Policy type {ptype} was disabled on {root}: every policy of that type is detached"
+        );
+        j.reason = "the policy requires this policy type to stay enabled".into();
+        if !root.is_empty() {
+            j.planned.push(Action::EnablePolicyType {
+                root_id: root,
+                policy_type: ptype,
+            });
+        }
+        return j;
+    }
+    let policy_id = record
+        .param_str("policyId")
+        .or_else(|| {
+            str_at(
+                &record.response_elements,
+                &["policy", "policySummary", "id"],
+            )
+        })
+        .unwrap_or("")
+        .to_string();
+    j.subject.resource = Some(format!("policy {policy_id}"));
+    j.evidence.push(("policy".into(), policy_id.clone()));
+    if record.failed() {
+        failed(&mut j, record, &format!("of policy {policy_id}"));
+        return j;
+    }
+    if policy_id == FULL_AWS_ACCESS {
+        j.summary = format!("{name} of {FULL_AWS_ACCESS}");
+        j.reason =
+            "p-FullAWSAccess is AWS-managed: it is not a guardrail (detaching it breaks workloads)"
+                .into();
+        return j;
+    }
+    let Some(decl) = policy.scp(&policy_id) else {
+        j.summary = format!("{name} of policy {policy_id}");
+        j.reason = "not a guardrail SCP in the policy".into();
+        return j;
+    };
+    j.evidence.push(("guardrail SCP".into(), decl.name.clone()));
+    match name {
+        "DetachPolicy" => {
+            let target = record.param_str("targetId").unwrap_or("").to_string();
+            j.evidence.push(("target".into(), target.clone()));
+            if !target_declared(policy, &decl.targets, &target) {
+                j.summary = format!(
+                    "Guardrail SCP {} was detached from {target}, which is not one of its declared targets",
+                    decl.name
+                );
+                j.reason = "the policy does not require it on that target".into();
+                return j;
+            }
+            j.verdict = Verdict::Violation;
+            j.severity = Severity::Critical;
+            j.summary = format!(
+                "Guardrail SCP {} ({policy_id}) was detached from {target}",
+                decl.name
+            );
+            j.reason = "the policy requires this SCP to stay attached to this target".into();
+            j.planned.push(Action::AttachPolicy { policy_id, target });
+        }
+        "DeletePolicy" => {
+            j.verdict = Verdict::Violation;
+            j.severity = Severity::Critical;
+            j.summary = format!("Guardrail SCP {} ({policy_id}) was deleted", decl.name);
+            j.reason = "the SCP is recreated from its baseline document and attached to its declared targets (it gets a new id: update `scps.id` in the policy)".into();
+            j.planned.push(Action::RecreatePolicy {
+                policy_id,
+                name: decl.name.clone(),
+            });
+        }
+        _ => {
+            // UpdatePolicy: `content` is a JSON document inside a JSON string.
+            let Some(content) = record.param_str("content") else {
+                j.summary = format!(
+                    "Guardrail SCP {} was updated without changing its content",
+                    decl.name
+                );
+                j.reason = "name or description changes do not weaken the SCP".into();
+                return j;
+            };
+            match serde_json::from_str::<Value>(content) {
+                Ok(doc) if same_document(&doc, &decl.document) => {
+                    j.summary = format!(
+                        "Guardrail SCP {} was updated with content equal to its baseline",
+                        decl.name
+                    );
+                    j.reason = "the content is semantically the baseline document".into();
+                    return j;
+                }
+                Ok(_) => j.evidence.push((
+                    "content".into(),
+                    "differs from the baseline document".into(),
+                )),
+                Err(_) => j
+                    .evidence
+                    .push(("content".into(), "not valid JSON in the event".into())),
+            }
+            j.verdict = Verdict::Violation;
+            j.severity = Severity::High;
+            j.summary = format!(
+                "Guardrail SCP {} ({policy_id}) content was changed",
+                decl.name
+            );
+            j.reason = "the SCP must keep its baseline document".into();
+            j.planned.push(Action::RestorePolicyContent { policy_id });
+        }
+    }
+    j
+}
