@@ -33,7 +33,11 @@ enum Command {
     /// ({"Records": [...]}, plain or .gz) and JSON Lines; folders are read recursively.
     /// Decisions use the policy alone: no AWS state is read, so the actions listed are the
     /// steps the functions would plan (each reads the current state first and skips what is
-    /// already compliant). Without --policy, the embedded default policy is used: every
+    /// already compliant). Placement decisions come from the policy alone: an expected OU
+    /// written as a path (Workloads/Production) cannot be compared offline with the OU id in
+    /// an event, so any move of such an account is reported (org-guard resolves the path and
+    /// skips the move when the account is already there). Without --policy, the embedded
+    /// default policy is used: every
     /// guardrail in enforce mode, no trails declared (so trail events are judged "not
     /// governed"), no exemptions.
     ///
@@ -97,7 +101,7 @@ fn main() -> ExitCode {
             Ok(p) => {
                 let _ = writeln!(
                     out,
-                    "{}: OK: management account {}, audit account {}, {} governed regions, remediation role {}, {} declared trails, {} exemptions",
+                    "{}: OK: management account {}, audit account {}, {} governed regions, remediation role {}, {} declared trails, {} placed accounts (quarantine: {}), {} guardrail SCPs, {} exemptions",
                     file.display(),
                     p.management_account,
                     p.audit_account,
@@ -108,6 +112,12 @@ fn main() -> ExitCode {
                     },
                     p.remediation_role,
                     p.trail.trails.len(),
+                    p.placement.accounts.len(),
+                    p.placement
+                        .quarantine
+                        .as_ref()
+                        .map_or("none".to_string(), ToString::to_string),
+                    p.scps.len(),
                     p.exemptions.len()
                 );
                 for g in driftguard_shared::GuardrailId::ALL {

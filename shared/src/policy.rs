@@ -1103,6 +1103,79 @@ reason = "incident response"
     }
 
     #[test]
+    fn organization_sections() -> Result<(), Box<dyn std::error::Error>> {
+        let dir =
+            std::env::temp_dir().join(format!("driftguard-policy-test-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("scps"))?;
+        std::fs::write(
+            dir.join("scps/a.json"),
+            r#"{"Version":"2012-10-17","Statement":[]}"#,
+        )?;
+        std::fs::write(dir.join("scps/bad.json"), "{not json")?;
+        let base = "management_account = \"111111111111\"\naudit_account = \"222222222222\"\n";
+        let good = format!(
+            "{base}[placement]\nquarantine = \"Quarantine\"\n[placement.accounts]\n\"333333333333\" = \"Workloads/Prod\"\n\"444444444444\" = \"ou-ab12-abcdefgh\"\n[[scps]]\nid = \"p-abcd1234\"\nname = \"g\"\ndocument = \"scps/a.json\"\ntargets = [\"r-ab12\", \"Workloads\", \"333333333333\"]\n"
+        );
+        let p = Policy::parse_in(&good, "p.toml", &dir)?;
+        assert_eq!(
+            p.placement.expected("333333333333"),
+            Some(&ParentRef::Path("Workloads/Prod".into()))
+        );
+        assert_eq!(
+            p.placement.expected("999999999999"),
+            Some(&ParentRef::Path("Quarantine".into()))
+        );
+        assert_eq!(
+            p.placement.expected("444444444444"),
+            Some(&ParentRef::Ou("ou-ab12-abcdefgh".into()))
+        );
+        assert_eq!(
+            p.ou_paths(),
+            vec!["Quarantine", "Workloads", "Workloads/Prod"]
+        );
+        assert_eq!(
+            p.organization.required_policy_types,
+            vec!["SERVICE_CONTROL_POLICY"]
+        );
+        let scp = p.scp("p-abcd1234").ok_or("scp")?;
+        assert_eq!(scp.targets.len(), 3);
+
+        let err = |text: String| match Policy::parse_in(&text, "p.toml", &dir) {
+            Err(PolicyError::Invalid { key, line, .. }) => (key, line),
+            other => (format!("{other:?}"), 0),
+        };
+        assert_eq!(
+            err(good.replace("scps/a.json", "scps/bad.json")),
+            ("scps[0].document".into(), 11)
+        );
+        assert_eq!(
+            err(good.replace("scps/a.json", "scps/missing.json")),
+            ("scps[0].document".into(), 11)
+        );
+        assert_eq!(
+            err(good.replace("p-abcd1234", "p-FullAWSAccess")).0,
+            "scps[0].id"
+        );
+        assert_eq!(
+            err(good.replace("\"Workloads/Prod\"", "\"/Workloads\"")),
+            ("placement.accounts.\"333333333333\"".into(), 6)
+        );
+        assert_eq!(
+            err(good.replace("\"333333333333\" =", "\"33333\" =")).0,
+            "placement.accounts.\"33333\""
+        );
+        assert_eq!(
+            err(format!(
+                "{base}[organization]\nrequired_policy_types = [\"SCP\"]\n"
+            ))
+            .0,
+            "organization.required_policy_types[0]"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    }
+
+    #[test]
     fn default_policy_loads() {
         assert!(Policy::default_policy().is_ok());
     }

@@ -124,9 +124,11 @@ impl RuntimeApi {
             reader.read_exact(&mut body).await?;
             let body_json: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
 
+            let mut handed_out = None;
             let (status, headers, payload) = match (method.as_str(), path.as_str()) {
                 ("GET", "/2018-06-01/runtime/invocation/next") => {
                     let (id, event) = self.next_event().await;
+                    handed_out = Some((id.clone(), event.clone()));
                     let deadline = chrono::Utc::now().timestamp_millis() + 60_000;
                     (
                         "200 OK",
@@ -161,8 +163,19 @@ impl RuntimeApi {
                 "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{headers}\r\n{payload}",
                 payload.len()
             );
-            reader.get_mut().write_all(response.as_bytes()).await?;
-            reader.get_mut().flush().await?;
+            let written = async {
+                reader.get_mut().write_all(response.as_bytes()).await?;
+                reader.get_mut().flush().await
+            }
+            .await;
+            if let Err(e) = written {
+                // The function went away while waiting (killed): give the event to the next one.
+                if let Some(ev) = handed_out {
+                    self.state.lock().await.queue.push_front(ev);
+                    self.changed.notify_waiters();
+                }
+                return Err(e);
+            }
         }
     }
 }

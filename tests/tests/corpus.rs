@@ -1,11 +1,13 @@
-//! The fixture corpus: every event under `tests/fixtures/trail/events` is decided through
-//! `driftguard_cli::evaluate::evaluate_paths` (the code path of `driftguard evaluate`) and
-//! compared, field by field, with `tests/fixtures/trail/expected.json`.
+//! The fixture corpora: every event under `tests/fixtures/<corpus>/events` is decided
+//! through `driftguard_cli::evaluate::evaluate_paths` (the code path of `driftguard evaluate`)
+//! and compared, field by field, with `tests/fixtures/<corpus>/expected.json`. The corpora
+//! are listed in [`CORPORA`] (`trail`: trail-tampering; `org`: account-placement and
+//! scp-integrity); a fixture folder that is not listed there fails the suite.
 //!
-//! Each case names a file (relative to `tests/fixtures/trail`), the policy it is judged under
-//! (`tests/fixtures/<policy>`), the record index for multi-event files (log files, JSON Lines,
-//! arrays) or null, and the expected guardrail, verdict, severity, disposition, actions and
-//! planned steps. Under `policy.toml` every event of every fixture must have a case: a
+//! Each case names a file (relative to `tests/fixtures/<corpus>`), the policy it is judged
+//! under (`tests/fixtures/<policy>`), the record index for multi-event files (log files, JSON
+//! Lines, arrays) or null, and the expected guardrail, verdict, severity, disposition, actions
+//! and planned steps. Under `policy.toml` every event of every fixture must have a case: a
 //! fixture nobody checks is a fixture that proves nothing.
 
 use chrono::NaiveDate;
@@ -22,9 +24,87 @@ const VERDICTS: [&str; 4] = ["violation", "attempt", "benign", "error"];
 const SEVERITIES: [&str; 5] = ["critical", "high", "medium", "low", "info"];
 const DISPOSITIONS: [&str; 4] = ["remediate", "notify", "exempt", "none"];
 
+/// One fixture corpus: `tests/fixtures/<name>/events/...` and `tests/fixtures/<name>/expected.json`.
+#[derive(Debug)]
+struct Corpus {
+    name: &'static str,
+    /// The guardrails this corpus is about: its cases name one of them, or none (look-alikes).
+    guardrails: &'static [&'static str],
+    /// A floor on the number of cases: the corpus must not shrink unnoticed.
+    min_cases: usize,
+}
+
+const CORPORA: [Corpus; 2] = [
+    Corpus {
+        name: "trail",
+        guardrails: &["trail-tampering"],
+        min_cases: 60,
+    },
+    Corpus {
+        name: "org",
+        guardrails: &["account-placement", "scp-integrity"],
+        min_cases: 80,
+    },
+];
+
+impl Corpus {
+    fn dir(&self) -> PathBuf {
+        fixtures_dir().join(self.name)
+    }
+
+    fn load_cases(&self) -> Result<Vec<Case>, String> {
+        let path = self.dir().join(EXPECTED);
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut cases: Vec<Case> =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        for c in &mut cases {
+            c.corpus = self.name;
+        }
+        Ok(cases)
+    }
+
+    /// Decide one fixture file; the lines keyed by record index (`None` for single-event
+    /// files).
+    fn evaluate_file(
+        &self,
+        rel: &str,
+        policy: &Policy,
+    ) -> Result<BTreeMap<Option<usize>, EvalLine>, String> {
+        let path = self.dir().join(rel);
+        let source = path.display().to_string();
+        let label = format!("{}/{rel}", self.name);
+        let mut by_index = BTreeMap::new();
+        for line in evaluate_paths(&[path], policy, today()) {
+            let suffix = line.source.strip_prefix(&source).ok_or_else(|| {
+                format!("{label}: output line for another source `{}`", line.source)
+            })?;
+            let index = match suffix.strip_prefix('#') {
+                None if suffix.is_empty() => None,
+                Some(i) => Some(
+                    i.parse::<usize>()
+                        .map_err(|e| format!("{label}: bad source index `{}`: {e}", line.source))?,
+                ),
+                None => return Err(format!("{label}: unexpected source `{}`", line.source)),
+            };
+            if by_index.insert(index, line).is_some() {
+                return Err(format!("{label}: two output lines for index {index:?}"));
+            }
+        }
+        Ok(by_index)
+    }
+}
+
+fn corpus(name: &str) -> Option<&'static Corpus> {
+    CORPORA.iter().find(|c| c.name == name)
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Case {
+    /// The corpus the case belongs to (set at load, not in the file).
+    #[serde(skip)]
+    corpus: &'static str,
     file: String,
     policy: String,
     index: Option<usize>,
@@ -40,7 +120,7 @@ struct Case {
 impl Case {
     fn label(&self) -> String {
         let index = self.index.map(|i| format!("#{i}")).unwrap_or_default();
-        format!("{}{index} [{}]", self.file, self.policy)
+        format!("{}/{}{index} [{}]", self.corpus, self.file, self.policy)
     }
 }
 
@@ -51,16 +131,6 @@ fn today() -> NaiveDate {
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-fn corpus_dir() -> PathBuf {
-    fixtures_dir().join("trail")
-}
-
-fn load_cases() -> Result<Vec<Case>, String> {
-    let path = corpus_dir().join(EXPECTED);
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 fn load_policy(name: &str) -> Result<Policy, String> {
@@ -86,31 +156,6 @@ fn files_under(dir: &Path, base: &Path, out: &mut BTreeSet<String>) -> Result<()
         }
     }
     Ok(())
-}
-
-/// Decide one fixture file; the lines keyed by record index (`None` for single-event files).
-fn evaluate_file(rel: &str, policy: &Policy) -> Result<BTreeMap<Option<usize>, EvalLine>, String> {
-    let path = corpus_dir().join(rel);
-    let source = path.display().to_string();
-    let mut by_index = BTreeMap::new();
-    for line in evaluate_paths(&[path], policy, today()) {
-        let suffix = line
-            .source
-            .strip_prefix(&source)
-            .ok_or_else(|| format!("{rel}: output line for another source `{}`", line.source))?;
-        let index = match suffix.strip_prefix('#') {
-            None if suffix.is_empty() => None,
-            Some(i) => Some(
-                i.parse::<usize>()
-                    .map_err(|e| format!("{rel}: bad source index `{}`: {e}", line.source))?,
-            ),
-            None => return Err(format!("{rel}: unexpected source `{}`", line.source)),
-        };
-        if by_index.insert(index, line).is_some() {
-            return Err(format!("{rel}: two output lines for index {index:?}"));
-        }
-    }
-    Ok(by_index)
 }
 
 fn index_label(index: Option<usize>) -> String {
@@ -164,9 +209,15 @@ fn compare(case: &Case, line: &EvalLine, failures: &mut Vec<String>) {
     }
 }
 
-#[test]
-fn corpus_matches_expected() {
-    let cases = load_cases().unwrap();
+/// Check one corpus against its `expected.json`; one message per failure.
+fn check_corpus(corpus: &Corpus, failures: &mut Vec<String>) -> usize {
+    let cases = match corpus.load_cases() {
+        Ok(cases) => cases,
+        Err(e) => {
+            failures.push(e);
+            return 0;
+        }
+    };
     let mut by_file: BTreeMap<(String, String), Vec<&Case>> = BTreeMap::new();
     for c in &cases {
         by_file
@@ -175,18 +226,24 @@ fn corpus_matches_expected() {
             .push(c);
     }
     let mut policies = BTreeMap::new();
-    let mut failures = Vec::new();
     let mut checked = 0usize;
     for ((policy_name, file), file_cases) in &by_file {
+        let label = format!("{}/{file} [{policy_name}]", corpus.name);
         if !policies.contains_key(policy_name) {
-            let policy = load_policy(policy_name)
-                .unwrap_or_else(|e| panic!("policy {policy_name} (named by {file}): {e}"));
-            policies.insert(policy_name.clone(), policy);
+            match load_policy(policy_name) {
+                Ok(policy) => {
+                    policies.insert(policy_name.clone(), policy);
+                }
+                Err(e) => {
+                    failures.push(format!("{label}: policy {policy_name}: {e}"));
+                    continue;
+                }
+            }
         }
         let Some(policy) = policies.get(policy_name) else {
             continue;
         };
-        let lines = match evaluate_file(file, policy) {
+        let lines = match corpus.evaluate_file(file, policy) {
             Ok(lines) => lines,
             Err(e) => {
                 failures.push(e);
@@ -194,12 +251,12 @@ fn corpus_matches_expected() {
             }
         };
         if lines.is_empty() {
-            failures.push(format!("{file} [{policy_name}]: no output line at all"));
+            failures.push(format!("{label}: no output line at all"));
         }
         for c in file_cases {
             match lines.get(&c.index) {
                 Some(line) => {
-                    compare(c, line, &mut failures);
+                    compare(c, line, failures);
                     checked += 1;
                 }
                 None => failures.push(format!(
@@ -214,149 +271,287 @@ fn corpus_matches_expected() {
             let covered: BTreeSet<Option<usize>> = file_cases.iter().map(|c| c.index).collect();
             for index in lines.keys().filter(|i| !covered.contains(i)) {
                 failures.push(format!(
-                    "{file} [{policy_name}]: event {} has no case in {EXPECTED}",
-                    index_label(*index)
+                    "{label}: event {} has no case in {}/{EXPECTED}",
+                    index_label(*index),
+                    corpus.name
                 ));
             }
         }
     }
+    if checked != cases.len() {
+        failures.push(format!(
+            "{}: {checked} of {} cases checked",
+            corpus.name,
+            cases.len()
+        ));
+    }
+    checked
+}
+
+#[test]
+fn corpus_matches_expected() {
+    let mut failures = Vec::new();
+    let mut checked = Vec::new();
+    for corpus in &CORPORA {
+        let n = check_corpus(corpus, &mut failures);
+        checked.push(format!("{}: {n}", corpus.name));
+    }
     assert!(
         failures.is_empty(),
-        "{} of the corpus checks failed:\n{}",
+        "{} of the corpus checks failed (cases checked: {}):\n{}",
         failures.len(),
+        checked.join(", "),
         failures.join("\n")
     );
-    assert_eq!(checked, cases.len(), "every case is checked");
+}
+
+/// Every folder under `tests/fixtures` with events or an `expected.json` is a listed corpus,
+/// and every listed corpus has both.
+#[test]
+fn every_corpus_folder_is_listed() {
+    let listed: BTreeSet<&str> = CORPORA.iter().map(|c| c.name).collect();
+    assert_eq!(listed.len(), CORPORA.len(), "corpus names are unique");
+    let root = fixtures_dir();
+    let entries = std::fs::read_dir(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display()));
+    let mut on_disk = BTreeSet::new();
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.join("events").is_dir() || path.join(EXPECTED).is_file() {
+            on_disk.insert(path.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    let on_disk: BTreeSet<&str> = on_disk.iter().map(String::as_str).collect();
+    assert_eq!(
+        on_disk, listed,
+        "fixture folders with events/ or {EXPECTED} must be exactly the corpora in CORPORA"
+    );
+    for corpus in &CORPORA {
+        assert!(
+            corpus.dir().join("events").is_dir(),
+            "{}: events/",
+            corpus.name
+        );
+        assert!(
+            corpus.dir().join(EXPECTED).is_file(),
+            "{}: {EXPECTED}",
+            corpus.name
+        );
+    }
 }
 
 #[test]
 fn every_fixture_file_is_covered() {
-    let cases = load_cases().unwrap();
-    let root = corpus_dir();
-    let mut on_disk = BTreeSet::new();
-    files_under(&root, &root, &mut on_disk).unwrap();
-    assert!(on_disk.remove(EXPECTED), "{EXPECTED} is missing");
-    let in_main: BTreeSet<String> = cases
-        .iter()
-        .filter(|c| c.policy == MAIN_POLICY)
-        .map(|c| c.file.clone())
-        .collect();
-    let untested: Vec<&String> = on_disk.difference(&in_main).collect();
+    for corpus in &CORPORA {
+        let cases = corpus.load_cases().unwrap();
+        let root = corpus.dir();
+        let mut on_disk = BTreeSet::new();
+        files_under(&root, &root, &mut on_disk).unwrap();
+        assert!(
+            on_disk.remove(EXPECTED),
+            "{}: {EXPECTED} is missing",
+            corpus.name
+        );
+        let outside: Vec<&String> = on_disk
+            .iter()
+            .filter(|f| !f.starts_with("events/"))
+            .collect();
+        assert!(
+            outside.is_empty(),
+            "{}: fixture files outside events/: {outside:?}",
+            corpus.name
+        );
+        let in_main: BTreeSet<String> = cases
+            .iter()
+            .filter(|c| c.policy == MAIN_POLICY)
+            .map(|c| c.file.clone())
+            .collect();
+        let untested: Vec<&String> = on_disk.difference(&in_main).collect();
+        assert!(
+            untested.is_empty(),
+            "{}: fixture files with no case under {MAIN_POLICY} in {EXPECTED}: {untested:?}",
+            corpus.name
+        );
+        let all_named: BTreeSet<&String> = cases.iter().map(|c| &c.file).collect();
+        let missing: Vec<&&String> = all_named
+            .iter()
+            .filter(|f| !on_disk.contains(f.as_str()))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{}: {EXPECTED} names files that do not exist: {missing:?}",
+            corpus.name
+        );
+    }
+}
+
+fn check_well_formed(corpus: &Corpus, c: &Case) {
+    let l = c.label();
     assert!(
-        untested.is_empty(),
-        "fixture files with no case under {MAIN_POLICY} in {EXPECTED}: {untested:?}"
+        fixtures_dir().join(&c.policy).is_file(),
+        "{l}: policy {} does not exist",
+        c.policy
     );
-    let all_named: BTreeSet<&String> = cases.iter().map(|c| &c.file).collect();
-    let missing: Vec<&&String> = all_named
-        .iter()
-        .filter(|f| !on_disk.contains(f.as_str()))
-        .collect();
+    assert!(VERDICTS.contains(&c.verdict.as_str()), "{l}: verdict");
+    if c.verdict == "error" {
+        assert_eq!(
+            (&c.guardrail, &c.severity, &c.disposition),
+            (&None, &None, &None),
+            "{l}: an error has no guardrail, severity or disposition"
+        );
+        assert!(c.actions.is_empty() && c.planned.is_empty(), "{l}");
+        return;
+    }
+    if let Some(g) = &c.guardrail {
+        assert!(
+            corpus.guardrails.contains(&g.as_str()),
+            "{l}: guardrail {g} is not one of this corpus's {:?}",
+            corpus.guardrails
+        );
+    }
+    let severity = c.severity.as_deref().unwrap_or("");
+    let disposition = c.disposition.as_deref().unwrap_or("");
+    assert!(SEVERITIES.contains(&severity), "{l}: severity {severity:?}");
     assert!(
-        missing.is_empty(),
-        "{EXPECTED} names files that do not exist: {missing:?}"
+        DISPOSITIONS.contains(&disposition),
+        "{l}: disposition {disposition:?}"
     );
+    match c.verdict.as_str() {
+        "benign" => {
+            assert_eq!(severity, "info", "{l}: benign is info");
+            assert_eq!(disposition, "none", "{l}");
+            assert!(c.planned.is_empty(), "{l}: benign plans nothing");
+        }
+        "attempt" => {
+            assert!(c.guardrail.is_some(), "{l}: an attempt names its guardrail");
+            assert_eq!(disposition, "none", "{l}");
+            assert!(c.planned.is_empty(), "{l}: a failed call changed nothing");
+        }
+        _ => {
+            assert!(
+                c.guardrail.is_some(),
+                "{l}: a violation names its guardrail"
+            );
+            assert_ne!(severity, "info", "{l}");
+            if c.planned.is_empty() && disposition != "exempt" {
+                assert_eq!(
+                    disposition, "none",
+                    "{l}: nothing planned, nothing to run: none"
+                );
+            }
+        }
+    }
+    if disposition == "remediate" {
+        assert!(!c.planned.is_empty(), "{l}: remediate with no steps");
+        assert_eq!(c.actions, c.planned, "{l}: remediate runs what it plans");
+    } else {
+        assert!(c.actions.is_empty(), "{l}: only remediate runs actions");
+    }
+    if c.policy == MAIN_POLICY {
+        assert_ne!(disposition, "notify", "{l}: {MAIN_POLICY} enforces");
+    }
 }
 
 #[test]
 fn expected_cases_are_well_formed() {
-    let cases = load_cases().unwrap();
-    assert!(
-        cases.len() >= 60,
-        "the corpus shrank: {} cases",
-        cases.len()
-    );
-    let mut seen = BTreeSet::new();
-    for c in &cases {
-        let l = c.label();
-        assert!(seen.insert(l.clone()), "{l}: duplicate case");
+    for corpus in &CORPORA {
+        let cases = corpus.load_cases().unwrap();
         assert!(
-            !c.note.trim().is_empty(),
-            "{l}: a case needs a note saying why"
+            cases.len() >= corpus.min_cases,
+            "the {} corpus shrank: {} cases (at least {})",
+            corpus.name,
+            cases.len(),
+            corpus.min_cases
         );
-        assert!(
-            fixtures_dir().join(&c.policy).is_file(),
-            "{l}: policy {} does not exist",
-            c.policy
-        );
-        assert!(VERDICTS.contains(&c.verdict.as_str()), "{l}: verdict");
-        if c.verdict == "error" {
-            assert_eq!(
-                (&c.guardrail, &c.severity, &c.disposition),
-                (&None, &None, &None),
-                "{l}: an error has no guardrail, severity or disposition"
+        let mut seen = BTreeSet::new();
+        for c in &cases {
+            let l = c.label();
+            assert!(seen.insert(l.clone()), "{l}: duplicate case");
+            assert!(
+                !c.note.trim().is_empty(),
+                "{l}: a case needs a note saying why"
             );
-            assert!(c.actions.is_empty() && c.planned.is_empty(), "{l}");
-            continue;
+            check_well_formed(corpus, c);
         }
-        if let Some(g) = &c.guardrail {
-            assert_eq!(
-                g, "trail-tampering",
-                "{l}: this corpus is trail-tampering's"
+    }
+}
+
+/// Each guardrail of a corpus is exercised under the main policy by at least one violation
+/// that remediates, one attempt and one benign event it claims.
+#[test]
+fn every_guardrail_has_violation_attempt_and_benign_cases() {
+    for corpus in &CORPORA {
+        let cases = corpus.load_cases().unwrap();
+        for guardrail in corpus.guardrails {
+            let main = |verdict: &str, disposition: &str| {
+                cases.iter().any(|c| {
+                    c.policy == MAIN_POLICY
+                        && c.guardrail.as_deref() == Some(*guardrail)
+                        && c.verdict == verdict
+                        && c.disposition.as_deref() == Some(disposition)
+                })
+            };
+            assert!(
+                main("violation", "remediate"),
+                "{}: {guardrail} has no remediated violation",
+                corpus.name
+            );
+            assert!(
+                main("attempt", "none"),
+                "{}: {guardrail} has no attempt",
+                corpus.name
+            );
+            assert!(
+                main("benign", "none"),
+                "{}: {guardrail} has no benign event it claims",
+                corpus.name
             );
         }
-        let severity = c.severity.as_deref().unwrap_or("");
-        let disposition = c.disposition.as_deref().unwrap_or("");
-        assert!(SEVERITIES.contains(&severity), "{l}: severity {severity:?}");
         assert!(
-            DISPOSITIONS.contains(&disposition),
-            "{l}: disposition {disposition:?}"
+            cases
+                .iter()
+                .any(|c| c.policy == MAIN_POLICY && c.guardrail.is_none()),
+            "{}: no look-alike (an event no guardrail claims)",
+            corpus.name
         );
-        match c.verdict.as_str() {
-            "benign" => {
-                assert_eq!(severity, "info", "{l}: benign is info");
-                assert_eq!(disposition, "none", "{l}");
-                assert!(c.planned.is_empty(), "{l}: benign plans nothing");
-            }
-            "attempt" => {
-                assert!(c.guardrail.is_some(), "{l}: an attempt names its guardrail");
-                assert_eq!(disposition, "none", "{l}");
-                assert!(c.planned.is_empty(), "{l}: a failed call changed nothing");
-            }
-            _ => {
-                assert!(
-                    c.guardrail.is_some(),
-                    "{l}: a violation names its guardrail"
-                );
-                assert_ne!(severity, "info", "{l}");
-            }
-        }
-        if disposition == "remediate" {
-            assert!(!c.planned.is_empty(), "{l}: remediate with no steps");
-            assert_eq!(c.actions, c.planned, "{l}: remediate runs what it plans");
-        } else {
-            assert!(c.actions.is_empty(), "{l}: only remediate runs actions");
-        }
     }
 }
 
 /// The folder walk of `driftguard evaluate <dir>` yields the same decisions as file by file.
 #[test]
 fn folder_evaluation_covers_every_event() {
-    let cases = load_cases().unwrap();
     let policy = load_policy(MAIN_POLICY).unwrap();
-    let lines = evaluate_paths(&[corpus_dir().join("events")], &policy, today());
-    let main_cases = cases.iter().filter(|c| c.policy == MAIN_POLICY).count();
-    assert_eq!(lines.len(), main_cases, "one output line per event");
-    let errors = lines.iter().filter(|l| l.is_error()).count();
-    let expected_errors = cases
-        .iter()
-        .filter(|c| c.policy == MAIN_POLICY && c.verdict == "error")
-        .count();
-    assert_eq!(errors, expected_errors);
-    let mut sources: Vec<&str> = lines.iter().map(|l| l.source.as_str()).collect();
-    let before = sources.len();
-    sources.dedup();
-    assert_eq!(sources.len(), before, "sources are unique");
+    for corpus in &CORPORA {
+        let cases = corpus.load_cases().unwrap();
+        let lines = evaluate_paths(&[corpus.dir().join("events")], &policy, today());
+        let main_cases = cases.iter().filter(|c| c.policy == MAIN_POLICY).count();
+        assert_eq!(
+            lines.len(),
+            main_cases,
+            "{}: one output line per event",
+            corpus.name
+        );
+        let errors = lines.iter().filter(|l| l.is_error()).count();
+        let expected_errors = cases
+            .iter()
+            .filter(|c| c.policy == MAIN_POLICY && c.verdict == "error")
+            .count();
+        assert_eq!(errors, expected_errors, "{}: error lines", corpus.name);
+        let mut sources: Vec<&str> = lines.iter().map(|l| l.source.as_str()).collect();
+        let before = sources.len();
+        sources.dedup();
+        assert_eq!(sources.len(), before, "{}: sources are unique", corpus.name);
+    }
 }
 
 /// A CloudTrail log file decides the same whether it is plain or gzip-compressed.
 #[test]
 fn gzip_log_file_decides_like_the_plain_one() {
     let policy = load_policy(MAIN_POLICY).unwrap();
+    let trail = corpus("trail").unwrap();
     let base =
         "events/input-forms/444444444444_CloudTrail_eu-west-1_20261123T1020Z_q7RkX2mVb9TcLw4e.json";
-    let plain = evaluate_file(base, &policy).unwrap();
-    let gz = evaluate_file(&format!("{base}.gz"), &policy).unwrap();
+    let plain = trail.evaluate_file(base, &policy).unwrap();
+    let gz = trail.evaluate_file(&format!("{base}.gz"), &policy).unwrap();
     assert_eq!(plain.len(), 3);
     assert_eq!(
         plain.keys().collect::<Vec<_>>(),
@@ -374,12 +569,17 @@ fn gzip_log_file_decides_like_the_plain_one() {
 
 /// EventBridge may deliver one CloudTrail event twice: both copies carry the same event id
 /// (the CloudTrail `eventID`, not the EventBridge `id`), which is what deduplication keys on.
+/// Every corpus has such a pair.
 #[test]
 fn duplicate_deliveries_share_the_cloudtrail_event_id() {
     let policy = load_policy(MAIN_POLICY).unwrap();
-    let lines = evaluate_file("events/input-forms/duplicate-delivery.jsonl", &policy).unwrap();
-    let ids: Vec<Option<&str>> = lines.values().map(|l| l.event_id.as_deref()).collect();
-    assert_eq!(ids.len(), 2);
-    assert!(ids[0].is_some());
-    assert_eq!(ids[0], ids[1]);
+    for corpus in &CORPORA {
+        let lines = corpus
+            .evaluate_file("events/input-forms/duplicate-delivery.jsonl", &policy)
+            .unwrap();
+        let ids: Vec<Option<&str>> = lines.values().map(|l| l.event_id.as_deref()).collect();
+        assert_eq!(ids.len(), 2, "{}", corpus.name);
+        assert!(ids[0].is_some(), "{}", corpus.name);
+        assert_eq!(ids[0], ids[1], "{}", corpus.name);
+    }
 }

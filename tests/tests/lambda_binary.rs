@@ -77,3 +77,38 @@ async fn binary_restarts_a_stopped_trail_through_the_runtime_api() -> Result<(),
     assert_eq!(records[1]["verdict"], "error");
     Ok(())
 }
+
+#[tokio::test]
+async fn org_guard_binary_moves_an_account_back() -> Result<(), BoxError> {
+    let w = World::start().await?;
+    let org = w.build_org().await?;
+    w.organizations()
+        .move_account()
+        .account_id(&w.member_account)
+        .source_parent_id(&org.production)
+        .destination_parent_id(&org.sandbox)
+        .send()
+        .await?;
+    let api = RuntimeApi::start().await?;
+    let child = w
+        .spawn_function("org-guard", &api, &w.org_policy_toml(&org, "enforce"))
+        .await?;
+    let ev = CtEvent::organizations(driftguard_tests::MANAGEMENT_ACCOUNT, "MoveAccount", "4d3c2b1a-0f9e-4d8c-9b7a-6f5e4d3c2b1a")
+        .request(serde_json::json!({"accountId": w.member_account, "sourceParentId": org.production, "destinationParentId": org.sandbox}))
+        .to_json();
+    api.invoke("req-org-1", ev).await;
+    let answer = api.answer("req-org-1", Duration::from_secs(30)).await;
+    let mut child = child;
+    child.start_kill()?;
+    let out = child.wait_with_output().await?;
+    let Some(Answer::Response(body)) = answer else {
+        return Err(format!(
+            "no response ({answer:?}); log:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+        .into());
+    };
+    assert_eq!(body["outcome"], "remediated");
+    assert_eq!(w.parent_of(&w.member_account).await?, org.production);
+    Ok(())
+}

@@ -219,7 +219,7 @@ fn placement(record: &CloudTrailRecord, envelope: Option<&Envelope>, policy: &Po
             let action =
                 str_at(&record.response_elements, &["handshake", "action"]).unwrap_or("INVITE");
             if action != "INVITE" {
-                j.summary = format!("Account {acct} accepted a {action} handshake");
+                j.summary = format!("Account {acct} accepted a handshake ({action})");
                 j.reason = "the handshake does not add an account to the organization".into();
                 return j;
             }

@@ -1,7 +1,7 @@
 //! The local demo: moto, a small organization with a trail, the trail broken, the event fed
 //! to the real trail-guard binary through a local Lambda Runtime API, and what came out.
 //! Run it with `bash scripts/demo.sh` (which builds the binaries and installs moto).
-#![allow(clippy::print_stdout)]
+#![allow(clippy::print_stdout, clippy::indexing_slicing)]
 
 use driftguard_tests::runtime_api::{Answer, RuntimeApi};
 use driftguard_tests::{BoxError, CtEvent, MEMBER_TRAIL, World};
@@ -91,6 +91,59 @@ async fn main() -> Result<(), BoxError> {
     println!("\n== 8. Trail `{MEMBER_TRAIL}` logging again: {logging}");
     if !logging {
         return Err("the demo failed: the trail is not logging".into());
+    }
+
+    println!(
+        "\n== 9. Organizations: OUs Security, Workloads/Production, Workloads/Development, Sandbox, Quarantine"
+    );
+    let org = w.build_org().await?;
+    println!(
+        "   workload account {} is in {}",
+        w.member_account, org.production
+    );
+    println!(
+        "   an administrator moves it to Sandbox ({}) ...",
+        org.sandbox
+    );
+    w.organizations()
+        .move_account()
+        .account_id(&w.member_account)
+        .source_parent_id(&org.production)
+        .destination_parent_id(&org.sandbox)
+        .send()
+        .await?;
+    let event = CtEvent::organizations(driftguard_tests::MANAGEMENT_ACCOUNT, "MoveAccount", "0b7e1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d")
+        .request(serde_json::json!({"accountId": w.member_account, "sourceParentId": org.production, "destinationParentId": org.sandbox}))
+        .to_json();
+    // A fresh Runtime API per function, as Lambda gives each function its own.
+    let api = RuntimeApi::start().await?;
+    let mut child = w
+        .spawn_function("org-guard", &api, &w.org_policy_toml(&org, "enforce"))
+        .await?;
+    api.invoke("demo-request-2", event).await;
+    let answer = api
+        .answer("demo-request-2", Duration::from_secs(60))
+        .await
+        .ok_or("org-guard did not answer")?;
+    child.start_kill()?;
+    let _ = child.wait().await;
+    match answer {
+        Answer::Response(v) => println!("   org-guard response: {v}"),
+        Answer::Error(v) => println!("   org-guard ERROR: {v}"),
+    }
+    for a in w.alerts(Duration::from_secs(5)).await? {
+        println!("   Alert subject: {}", a.subject);
+        println!("   What happened: {}", a.message["summary"]);
+        println!("   Steps: {}", a.message["steps"]);
+        println!("   Context: {}", a.message["context"]);
+    }
+    let parent = w.parent_of(&w.member_account).await?;
+    println!(
+        "\n== 10. Workload account back in Workloads/Production: {}",
+        parent == org.production
+    );
+    if parent != org.production {
+        return Err("the demo failed: the account was not moved back".into());
     }
     Ok(())
 }
