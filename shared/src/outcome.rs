@@ -2,6 +2,7 @@
 
 use crate::decision::Action;
 use serde::Serialize;
+use std::future::Future;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,4 +100,35 @@ impl Report {
             context: Vec::new(),
         }
     }
+}
+
+/// Run remediation steps in order: each step's result is recorded; after the first failure
+/// the remaining steps are skipped (a later step may depend on an earlier one).
+pub async fn run_steps<'a, F, Fut, E>(actions: &'a [Action], mut step: F) -> Report
+where
+    F: FnMut(&'a Action) -> Fut,
+    Fut: Future<Output = Result<(StepStatus, String), E>>,
+    E: std::fmt::Display,
+{
+    let mut steps = Vec::new();
+    let mut error: Option<String> = None;
+    for action in actions {
+        if error.is_some() {
+            steps.push(StepResult::new(
+                action,
+                StepStatus::Skipped,
+                "not attempted: an earlier step failed",
+            ));
+            continue;
+        }
+        match step(action).await {
+            Ok((status, detail)) => steps.push(StepResult::new(action, status, detail)),
+            Err(e) => {
+                tracing::error!(action = %action, error = %e, "remediation step failed");
+                steps.push(StepResult::new(action, StepStatus::Failed, e.to_string()));
+                error = Some(e.to_string());
+            }
+        }
+    }
+    Report::from_steps(steps, error)
 }

@@ -10,7 +10,7 @@ use aws_sdk_organizations::types::{PolicyType, PolicyTypeStatus};
 use driftguard_shared::aws::{AssumeRoleError, RoleSessions, SdkOverrides, load_sdk_config};
 use driftguard_shared::decision::{Action, Decision, GuardrailId};
 use driftguard_shared::guardrails::org::same_document;
-use driftguard_shared::outcome::{Report, StepResult, StepStatus};
+use driftguard_shared::outcome::{Report, StepResult, StepStatus, run_steps};
 use driftguard_shared::pipeline::{AlertSink, FunctionEnv, Pipeline, Remediator};
 use driftguard_shared::policy::{ParentRef, Policy, TargetRef};
 use std::collections::BTreeMap;
@@ -463,27 +463,7 @@ impl Remediator for OrgRemediator {
                 return Report::from_steps(steps, Some(e.to_string()));
             }
         };
-        let mut steps = Vec::new();
-        let mut error: Option<String> = None;
-        for action in decision.actions_to_run() {
-            if error.is_some() {
-                steps.push(StepResult::new(
-                    action,
-                    StepStatus::Skipped,
-                    "not attempted: an earlier step failed",
-                ));
-                continue;
-            }
-            match self.run(&org, action).await {
-                Ok((status, detail)) => steps.push(StepResult::new(action, status, detail)),
-                Err(e) => {
-                    tracing::error!(action = %action, error = %e, "remediation step failed");
-                    steps.push(StepResult::new(action, StepStatus::Failed, e.to_string()));
-                    error = Some(e.to_string());
-                }
-            }
-        }
-        Report::from_steps(steps, error)
+        run_steps(decision.actions_to_run(), |action| self.run(&org, action)).await
     }
 
     /// Account name and OU paths for the alert.

@@ -14,7 +14,7 @@ use driftguard_shared::guardrails::trail::{
     AdvancedSelector, BasicSelector, FieldSelector, TrailSettings, bucket_ok, management_coverage,
     weaknesses,
 };
-use driftguard_shared::outcome::{Report, StepResult, StepStatus};
+use driftguard_shared::outcome::{Report, StepStatus, run_steps};
 use driftguard_shared::pipeline::{AlertSink, FunctionEnv, Pipeline, Remediator};
 use driftguard_shared::policy::{Policy, TrailDecl};
 use std::sync::Arc;
@@ -442,27 +442,11 @@ fn restore_advanced(current: Vec<AdvancedEventSelector>) -> Vec<AdvancedEventSel
 
 impl Remediator for TrailRemediator {
     async fn remediate(&self, decision: &Decision) -> Report {
-        let mut steps = Vec::new();
-        let mut error: Option<String> = None;
-        for action in decision.actions_to_run() {
-            if error.is_some() {
-                steps.push(StepResult::new(
-                    action,
-                    StepStatus::Skipped,
-                    "not attempted: an earlier step failed",
-                ));
-                continue;
-            }
-            match self.run(action, decision.event_id.as_deref()).await {
-                Ok((status, detail)) => steps.push(StepResult::new(action, status, detail)),
-                Err(e) => {
-                    tracing::error!(action = %action, error = %e, "remediation step failed");
-                    steps.push(StepResult::new(action, StepStatus::Failed, e.to_string()));
-                    error = Some(e.to_string());
-                }
-            }
-        }
-        Report::from_steps(steps, error)
+        let event_id = decision.event_id.as_deref();
+        run_steps(decision.actions_to_run(), |action| {
+            self.run(action, event_id)
+        })
+        .await
     }
 }
 
