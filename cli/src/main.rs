@@ -36,7 +36,8 @@ enum Command {
     /// already compliant). Placement decisions come from the policy alone: an expected OU
     /// written as a path (Workloads/Production) cannot be compared offline with the OU id in
     /// an event, so any move of such an account is reported (org-guard resolves the path and
-    /// skips the move when the account is already there). Without --policy, the embedded
+    /// skips the move when the account is already there); likewise a guardrail SCP detached
+    /// from an OU is reported when a declared target is an OU path. Without --policy, the embedded
     /// default policy is used: every
     /// guardrail in enforce mode, no trails declared (so trail events are judged "not
     /// governed"), no exemptions.

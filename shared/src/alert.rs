@@ -155,10 +155,19 @@ pub fn plain_inert(s: &str) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    one_line
-        .replace("://", "[:]//")
-        .replace('@', "[at]")
-        .replace("www.", "www[.]")
+    let defanged = one_line.replace("://", "[:]//").replace('@', "[at]");
+    // A dot before a letter (`evil.example`) is what makes mail clients link a bare domain;
+    // version numbers and IP addresses keep their dots.
+    let mut out = String::with_capacity(defanged.len());
+    let mut chars = defanged.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '.' && chars.peek().is_some_and(|n| n.is_ascii_alphabetic()) {
+            out.push_str("[.]");
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Make an untrusted string inert in Slack mrkdwn: escape `&`, `<`, `>` (so no `<url>`,
@@ -246,8 +255,8 @@ fn email_text(d: &Decision, r: &Report, ctx: &AlertContext) -> String {
     ));
     t.push_str(&format!(
         "Where: account {}, region {}, resource {}\n",
-        opt(&d.subject.account),
-        opt(&d.subject.region),
+        plain_inert(opt(&d.subject.account)),
+        plain_inert(opt(&d.subject.region)),
         plain_inert(opt(&d.subject.resource))
     ));
     t.push_str(&format!(
@@ -310,7 +319,8 @@ fn chatbot(d: &Decision, r: &Report, ctx: &AlertContext) -> Value {
         d.severity.as_str().to_uppercase(),
         d.verdict.as_str(),
         guardrail,
-        d.subject.account.as_deref().unwrap_or("unknown account"),
+        // Account ids are validated at decode (12 digits); escaped all the same.
+        slack_inert(d.subject.account.as_deref().unwrap_or("unknown account")),
     );
     let mut desc = String::new();
     desc.push_str(&format!("*What happened:* {}\n", slack_inert(&d.summary)));
@@ -444,8 +454,13 @@ mod tests {
     fn plain_strings_are_inert() {
         assert_eq!(
             plain_inert("see https://evil.example\nFAKE LINE"),
-            "see https[:]//evil.example FAKE LINE"
+            "see https[:]//evil[.]example FAKE LINE"
         );
-        assert_eq!(plain_inert("root@example.com"), "root[at]example.com");
+        assert_eq!(plain_inert("evil.example/reset"), "evil[.]example/reset");
+        assert_eq!(
+            plain_inert("aws-cli/2.15.0 from 198.51.100.7"),
+            "aws-cli/2.15.0 from 198.51.100.7"
+        );
+        assert_eq!(plain_inert("root@example.com"), "root[at]example[.]com");
     }
 }

@@ -3,7 +3,9 @@
 //! Pure and total: no I/O, no clock (the date is an argument), no panics, a decision for any
 //! decoded event.
 
-use crate::decision::{Actor, Decision, Disposition, Mode, Severity, Subject, Verdict};
+use crate::decision::{
+    Actor, Decision, Disposition, GuardrailId, Mode, Severity, Subject, Verdict,
+};
 use crate::event::{CloudTrailRecord, Envelope, Event};
 use crate::guardrails::{self, Judgement};
 use crate::policy::Policy;
@@ -87,16 +89,24 @@ pub fn assumed_role_session(arn: &str) -> Option<(&str, &str)> {
 }
 
 /// The loop guard: an event is driftguard's own only when the caller is a session of the
-/// exact remediation role AND the session name starts with `driftguard-`.
-pub fn is_own_action(actor: &Actor, policy: &Policy) -> bool {
+/// exact remediation role AND the session name starts with `driftguard-` AND the role lives
+/// in `acting_account`, the account driftguard acts in for this guardrail (the trail's
+/// account; the management account for Organizations). A same-named role in another account
+/// (a delegated administrator, say) is judged like anyone.
+pub fn is_own_action(actor: &Actor, policy: &Policy, acting_account: Option<&str>) -> bool {
+    let Some(acting_account) = acting_account else {
+        return false;
+    };
+    let Some(arn) = actor.arn.as_deref() else {
+        return false;
+    };
+    let arn_account = arn.split(':').nth(4);
     actor.identity_type.as_deref() == Some("AssumedRole")
-        && actor
-            .arn
-            .as_deref()
-            .and_then(assumed_role_session)
-            .is_some_and(|(role, session)| {
-                role == policy.remediation_role && session.starts_with(SESSION_PREFIX)
-            })
+        && arn_account == Some(acting_account)
+        && actor.account.as_deref().is_none_or(|a| a == acting_account)
+        && assumed_role_session(arn).is_some_and(|(role, session)| {
+            role == policy.remediation_role && session.starts_with(SESSION_PREFIX)
+        })
 }
 
 fn decide_cloudtrail(
@@ -150,7 +160,13 @@ fn apply(mut d: Decision, j: Judgement, policy: &Policy, today: NaiveDate) -> De
     if mode == Mode::Off {
         return benign(d, format!("guardrail {} is off in the policy", j.guardrail));
     }
-    if is_own_action(&d.actor, policy) {
+    let acting_account = match j.guardrail {
+        GuardrailId::AccountPlacement | GuardrailId::ScpIntegrity => {
+            Some(policy.management_account.as_str())
+        }
+        _ => d.subject.account.as_deref(),
+    };
+    if is_own_action(&d.actor, policy, acting_account) {
         return benign(
             d,
             "driftguard's own remediation (loop guard: remediation role and driftguard- session)"

@@ -348,6 +348,15 @@ async fn disabled_scp_policy_type_is_enabled_again() -> Result<(), BoxError> {
     let w = World::start().await?;
     let org = w.build_org().await?;
     let orgs = w.organizations();
+    // In AWS, disabling the type detaches every SCP (no DetachPolicy events); moto does not,
+    // so the test detaches the guardrail SCP itself.
+    for t in [&org.root_id, &org.production] {
+        orgs.detach_policy()
+            .policy_id(&org.scp_id)
+            .target_id(t)
+            .send()
+            .await?;
+    }
     orgs.disable_policy_type()
         .root_id(&org.root_id)
         .policy_type(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
@@ -382,6 +391,13 @@ async fn disabled_scp_policy_type_is_enabled_again() -> Result<(), BoxError> {
     assert!(
         enabled,
         "SERVICE_CONTROL_POLICY must be enabled on the root again"
+    );
+    let mut expected = vec![org.root_id.clone(), org.production.clone()];
+    expected.sort();
+    assert_eq!(
+        targets(&w, &org.scp_id).await?,
+        expected,
+        "the guardrail SCP must be attached again"
     );
     let alert = w.one_alert().await?;
     assert_eq!(

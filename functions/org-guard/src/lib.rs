@@ -223,13 +223,30 @@ impl OrgRemediator {
                         format!("the account is already in {}", dir.describe(&dest)),
                     ));
                 }
-                org.move_account()
+                let moved = org
+                    .move_account()
                     .account_id(account)
                     .source_parent_id(&current)
                     .destination_parent_id(&dest)
                     .send()
-                    .await
-                    .map_err(|e| api_err("organizations:MoveAccount", &e))?;
+                    .await;
+                if let Err(e) = moved {
+                    // A concurrent delivery of the same event may have moved it first.
+                    let now = org
+                        .list_parents()
+                        .child_id(account)
+                        .send()
+                        .await
+                        .ok()
+                        .and_then(|p| p.parents.unwrap_or_default().into_iter().find_map(|p| p.id));
+                    if now.as_deref() == Some(dest.as_str()) {
+                        return Ok((
+                            StepStatus::AlreadyCompliant,
+                            format!("the account is already in {}", dir.describe(&dest)),
+                        ));
+                    }
+                    return Err(api_err("organizations:MoveAccount", &e));
+                }
                 Ok((
                     StepStatus::Done,
                     format!(
@@ -240,26 +257,72 @@ impl OrgRemediator {
                 ))
             }
             Action::AttachPolicy { policy_id, target } => {
+                let decl = self
+                    .policy
+                    .scp(policy_id)
+                    .ok_or_else(|| RemediationError::UnknownScp(policy_id.clone()))?;
+                let dir = self.directory(org, false).await?;
+                // The target as an id (the core may plan an OU path it could not resolve).
+                let target_id = if target.starts_with("ou-")
+                    || target.starts_with("r-")
+                    || (target.len() == 12 && target.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    target.clone()
+                } else {
+                    dir.id_of(&ParentRef::Path(target.clone()))?
+                };
+                let declared = decl.targets.iter().any(|t| match t {
+                    TargetRef::Account(a) => *a == target_id,
+                    TargetRef::Parent(p) => dir.id_of(p).is_ok_and(|id| id == target_id),
+                });
+                if !declared {
+                    return Ok((
+                        StepStatus::AlreadyCompliant,
+                        format!(
+                            "{} is not a declared target of {policy_id}: nothing to attach",
+                            dir.describe(&target_id)
+                        ),
+                    ));
+                }
                 if self
                     .attached_targets(org, policy_id)
                     .await?
-                    .contains(target)
+                    .contains(&target_id)
                 {
                     return Ok((
                         StepStatus::AlreadyCompliant,
-                        format!("{policy_id} is already attached to {target}"),
+                        format!(
+                            "{policy_id} is already attached to {}",
+                            dir.describe(&target_id)
+                        ),
                     ));
                 }
-                org.attach_policy()
+                match org
+                    .attach_policy()
                     .policy_id(policy_id)
-                    .target_id(target)
+                    .target_id(&target_id)
                     .send()
                     .await
-                    .map_err(|e| api_err("organizations:AttachPolicy", &e))?;
-                let dir = self.directory(org, false).await.unwrap_or_default();
+                {
+                    Ok(_) => {}
+                    // A concurrent delivery of the same event attached it first.
+                    Err(e)
+                        if e.as_service_error()
+                            .is_some_and(|s| s.is_duplicate_policy_attachment_exception()) =>
+                    {
+                        return Ok((
+                            StepStatus::AlreadyCompliant,
+                            format!(
+                                "{policy_id} is already attached to {}",
+                                dir.describe(&target_id)
+                            ),
+                        ));
+                    }
+                    Err(e) => return Err(api_err("organizations:AttachPolicy", &e)),
+                }
                 Ok((
                     StepStatus::Done,
-                    format!("{policy_id} attached to {} again", dir.describe(target)),
+                    format!("{policy_id} attached to {} again", dir.describe(&target_id)),
                 ))
             }
             Action::RestorePolicyContent { policy_id } => {
@@ -327,6 +390,30 @@ impl OrgRemediator {
                     .send()
                     .await
                     .map_err(|e| api_err("organizations:EnablePolicyType", &e))?;
+                // Enabling is asynchronous: wait (bounded) so the attachments that follow work.
+                for _ in 0..10 {
+                    let roots = org
+                        .list_roots()
+                        .send()
+                        .await
+                        .map_err(|e| api_err("organizations:ListRoots", &e))?;
+                    let now_enabled = roots.roots.unwrap_or_default().iter().any(|r| {
+                        r.id.as_deref() == Some(root_id.as_str())
+                            && r.policy_types
+                                .as_deref()
+                                .unwrap_or_default()
+                                .iter()
+                                .any(|t| {
+                                    t.r#type.as_ref().map(PolicyType::as_str)
+                                        == Some(policy_type.as_str())
+                                        && t.status == Some(PolicyTypeStatus::Enabled)
+                                })
+                    });
+                    if now_enabled {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
                 Ok((
                     StepStatus::Done,
                     format!(
@@ -383,20 +470,53 @@ impl OrgRemediator {
                     .is_some_and(|s| s.is_policy_not_found_exception()) => {}
             Err(e) => return Err(api_err("organizations:DescribePolicy", &e)),
         }
-        // Someone may have recreated it by name already.
-        let existing = org
-            .list_policies()
-            .filter(PolicyType::ServiceControlPolicy)
-            .send()
-            .await
-            .map_err(|e| api_err("organizations:ListPolicies", &e))?
-            .policies
-            .unwrap_or_default()
-            .into_iter()
-            .find(|p| p.name.as_deref() == Some(name))
-            .and_then(|p| p.id);
+        // Someone may have recreated it by name already: reuse it, but only with the
+        // baseline content (a same-named permissive SCP is not the guardrail).
+        let mut token = None;
+        let existing = loop {
+            let page = org
+                .list_policies()
+                .filter(PolicyType::ServiceControlPolicy)
+                .set_next_token(token)
+                .send()
+                .await
+                .map_err(|e| api_err("organizations:ListPolicies", &e))?;
+            let found = page
+                .policies
+                .unwrap_or_default()
+                .into_iter()
+                .find(|p| p.name.as_deref() == Some(name))
+                .and_then(|p| p.id);
+            token = page.next_token;
+            if found.is_some() || token.is_none() {
+                break found;
+            }
+        };
+        let mut content_note = "";
         let new_id = match existing {
-            Some(id) => id,
+            Some(id) => {
+                let current = org
+                    .describe_policy()
+                    .policy_id(&id)
+                    .send()
+                    .await
+                    .map_err(|e| api_err("organizations:DescribePolicy", &e))?
+                    .policy
+                    .and_then(|p| p.content)
+                    .unwrap_or_default();
+                if !serde_json::from_str::<serde_json::Value>(&current)
+                    .is_ok_and(|doc| same_document(&doc, &decl.document))
+                {
+                    org.update_policy()
+                        .policy_id(&id)
+                        .content(&decl.document_text)
+                        .send()
+                        .await
+                        .map_err(|e| api_err("organizations:UpdatePolicy", &e))?;
+                    content_note = " (an SCP of that name existed with other content: restored to the baseline)";
+                }
+                id
+            }
             None => org
                 .create_policy()
                 .name(name)
@@ -437,7 +557,7 @@ impl OrgRemediator {
         Ok((
             StepStatus::Done,
             format!(
-                "recreated as {new_id} and attached to {}; update scps.id in the policy file to {new_id}",
+                "recreated as {new_id}{content_note} and attached to {}; update scps.id in the policy file to {new_id}",
                 done.join(", ")
             ),
         ))

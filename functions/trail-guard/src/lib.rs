@@ -185,7 +185,8 @@ impl TrailRemediator {
             what: "declaration",
         })?;
         let b = &self.policy.trail;
-        ct.create_trail()
+        let created = ct
+            .create_trail()
             .name(&t.name)
             .s3_bucket_name(&d.s3_bucket)
             .set_s3_key_prefix(d.s3_key_prefix.clone())
@@ -198,8 +199,21 @@ impl TrailRemediator {
             .set_sns_topic_name(d.sns_topic_name.clone())
             .is_organization_trail(d.is_organization_trail)
             .send()
-            .await
-            .map_err(|e| api_err("cloudtrail:CreateTrail", t, &e))?;
+            .await;
+        match created {
+            Ok(_) => {}
+            // A concurrent delivery of the same event recreated it first.
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|s| s.is_trail_already_exists_exception()) =>
+            {
+                return Ok((
+                    StepStatus::AlreadyCompliant,
+                    "the trail exists again".into(),
+                ));
+            }
+            Err(e) => return Err(api_err("cloudtrail:CreateTrail", t, &e)),
+        }
         Ok((
             StepStatus::Done,
             format!("trail recreated from the policy (bucket {})", d.s3_bucket),
@@ -340,8 +354,11 @@ impl TrailRemediator {
         let gaps = cov.describe().join("; ");
         let req = ct.put_event_selectors().trail_name(&t.name);
         let req = if !adv_now.is_empty() {
-            let mut sels = restore_advanced(adv_now);
-            sels.truncate(MAX_SELECTORS);
+            let sels = restore_advanced(adv_now).map_err(|reason| RemediationError::Api {
+                api: "cloudtrail:PutEventSelectors",
+                trail: t.to_string(),
+                reason,
+            })?;
             req.set_advanced_event_selectors(Some(sels))
         } else {
             req.set_event_selectors(Some(restore_basic(basic_now)))
@@ -392,27 +409,31 @@ fn advanced_model(s: &AdvancedEventSelector) -> AdvancedSelector {
     }
 }
 
-/// Basic selectors: keep every selector's data resources, make management logging complete
-/// by adding one all-management selector (replacing management-only selectors if at the limit).
+/// Basic selectors: keep every selector and its data resources; make management logging
+/// complete by adding one all-management selector.
 fn restore_basic(mut current: Vec<EventSelector>) -> Vec<EventSelector> {
-    let full = EventSelector::builder()
-        .read_write_type(ReadWriteType::All)
-        .include_management_events(true)
-        .build();
-    if current.len() >= MAX_SELECTORS {
-        current.retain(|s| s.data_resources.as_ref().is_some_and(|d| !d.is_empty()));
-        for s in &mut current {
-            s.include_management_events = Some(false);
-        }
+    if current.len() < MAX_SELECTORS {
+        current.push(
+            EventSelector::builder()
+                .read_write_type(ReadWriteType::All)
+                .include_management_events(true)
+                .build(),
+        );
+    } else if let Some(first) = current.first_mut() {
+        // At the limit: widen one selector (its data resources stay, now for reads and
+        // writes) rather than drop any. More logging, never less.
+        first.read_write_type = Some(ReadWriteType::All);
+        first.include_management_events = Some(true);
+        first.exclude_management_event_sources = None;
     }
-    current.truncate(MAX_SELECTORS - 1);
-    current.push(full);
     current
 }
 
-/// Advanced selectors: drop the management selectors (partial ones are what broke coverage),
-/// keep data selectors, add one that logs all management events.
-fn restore_advanced(current: Vec<AdvancedEventSelector>) -> Vec<AdvancedEventSelector> {
+/// Advanced selectors: replace the management selectors (partial ones are what broke
+/// coverage) with one that logs all management events; every data selector is kept.
+fn restore_advanced(
+    current: Vec<AdvancedEventSelector>,
+) -> Result<Vec<AdvancedEventSelector>, String> {
     let mut out: Vec<AdvancedEventSelector> = current
         .into_iter()
         .filter(|s| {
@@ -427,17 +448,15 @@ fn restore_advanced(current: Vec<AdvancedEventSelector>) -> Vec<AdvancedEventSel
     let field = AdvancedFieldSelector::builder()
         .field("eventCategory")
         .equals("Management")
-        .build();
-    if let Ok(field) = field
-        && let Ok(sel) = AdvancedEventSelector::builder()
-            .name(MANAGEMENT_SELECTOR_NAME)
-            .field_selectors(field)
-            .build()
-    {
-        out.truncate(MAX_SELECTORS - 1);
-        out.push(sel);
-    }
-    out
+        .build()
+        .map_err(|e| e.to_string())?;
+    let sel = AdvancedEventSelector::builder()
+        .name(MANAGEMENT_SELECTOR_NAME)
+        .field_selectors(field)
+        .build()
+        .map_err(|e| e.to_string())?;
+    out.push(sel);
+    Ok(out)
 }
 
 impl Remediator for TrailRemediator {
@@ -505,4 +524,78 @@ pub async fn from_env() -> Result<Pipeline<TrailRemediator>, StartupError> {
     let policy = Arc::new(Policy::load(&env.policy_path)?);
     let config = load_sdk_config(&SdkOverrides::default()).await;
     Ok(pipeline(policy, &env.topic_arn, Wiring::live(&config)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_cloudtrail::types::DataResource;
+
+    fn data_selector(i: usize) -> EventSelector {
+        EventSelector::builder()
+            .read_write_type(ReadWriteType::ReadOnly)
+            .include_management_events(false)
+            .data_resources(
+                DataResource::builder()
+                    .r#type("AWS::S3::Object")
+                    .values(format!("arn:aws:s3:::bucket-{i}/"))
+                    .build(),
+            )
+            .build()
+    }
+
+    fn coverage_basic(sels: &[EventSelector]) -> bool {
+        management_coverage(&sels.iter().map(basic_model).collect::<Vec<_>>(), &[]).complete()
+    }
+
+    #[test]
+    fn basic_restore_keeps_every_data_selector_even_at_the_limit() {
+        let four: Vec<_> = (0..4).map(data_selector).collect();
+        let out = restore_basic(four);
+        assert_eq!(out.len(), 5);
+        assert!(coverage_basic(&out));
+        assert_eq!(out.iter().filter(|s| s.data_resources.is_some()).count(), 4);
+
+        let five: Vec<_> = (0..5).map(data_selector).collect();
+        let out = restore_basic(five);
+        assert_eq!(out.len(), 5, "no selector is dropped at the limit");
+        assert!(coverage_basic(&out));
+        assert_eq!(out.iter().filter(|s| s.data_resources.is_some()).count(), 5);
+    }
+
+    #[test]
+    fn advanced_restore_replaces_partial_management_and_keeps_all_data_selectors()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let field = |f: &str, v: &str| AdvancedFieldSelector::builder().field(f).equals(v).build();
+        let mut current = Vec::new();
+        for i in 0..6 {
+            current.push(
+                AdvancedEventSelector::builder()
+                    .name(format!("data-{i}"))
+                    .field_selectors(field("eventCategory", "Data")?)
+                    .field_selectors(field("resources.type", "AWS::S3::Object")?)
+                    .build()?,
+            );
+        }
+        current.push(
+            AdvancedEventSelector::builder()
+                .name("reads only")
+                .field_selectors(field("eventCategory", "Management")?)
+                .field_selectors(field("readOnly", "true")?)
+                .build()?,
+        );
+        let out = restore_advanced(current)?;
+        assert_eq!(out.len(), 7);
+        assert_eq!(
+            out.iter()
+                .filter(|s| s.name.as_deref().is_some_and(|n| n.starts_with("data-")))
+                .count(),
+            6
+        );
+        assert!(
+            management_coverage(&[], &out.iter().map(advanced_model).collect::<Vec<_>>())
+                .complete()
+        );
+        Ok(())
+    }
 }

@@ -70,6 +70,20 @@ fn failed(j: &mut Judgement, record: &CloudTrailRecord, what: &str) {
     j.evidence.push(("error".into(), code));
 }
 
+/// The account that joins in an AcceptHandshake: the handshake's `ACCOUNT` party.
+fn handshake_account(record: &CloudTrailRecord) -> Option<String> {
+    record
+        .response_elements
+        .get("handshake")?
+        .get("parties")?
+        .as_array()?
+        .iter()
+        .find(|p| p.get("type").and_then(Value::as_str) == Some("ACCOUNT"))
+        .and_then(|p| p.get("id").and_then(Value::as_str))
+        .filter(|id| id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
+        .map(str::to_string)
+}
+
 /// The account an Organizations placement event is about.
 fn subject_account(record: &CloudTrailRecord, envelope: Option<&Envelope>) -> Option<String> {
     match record.name() {
@@ -78,7 +92,13 @@ fn subject_account(record: &CloudTrailRecord, envelope: Option<&Envelope>) -> Op
             &["createAccountStatus", "accountId"],
         )
         .map(str::to_string),
-        "LeaveOrganization" | "AcceptHandshake" => record
+        "AcceptHandshake" => handshake_account(record).or_else(|| {
+            record
+                .recipient_account_id
+                .clone()
+                .or_else(|| envelope.and_then(|e| e.account.clone()))
+        }),
+        "LeaveOrganization" => record
             .recipient_account_id
             .clone()
             .or_else(|| {
@@ -90,6 +110,8 @@ fn subject_account(record: &CloudTrailRecord, envelope: Option<&Envelope>) -> Op
             .or_else(|| envelope.and_then(|e| e.account.clone())),
         _ => record.param_str("accountId").map(str::to_string),
     }
+    // Request parameters are the caller's strings (a failed call can carry anything).
+    .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn placement(record: &CloudTrailRecord, envelope: Option<&Envelope>, policy: &Policy) -> Judgement {
@@ -105,9 +127,20 @@ fn placement(record: &CloudTrailRecord, envelope: Option<&Envelope>, policy: &Po
         failed(&mut j, record, &format!("for account {acct}"));
         return j;
     }
+    // The management account and the Audit account (where driftguard runs) are never sent to
+    // quarantine: only an explicit entry places them.
+    let protected = account
+        .as_deref()
+        .is_some_and(|a| a == policy.management_account || a == policy.audit_account);
     let expected = account
         .as_deref()
-        .and_then(|a| policy.placement.expected(a))
+        .and_then(|a| {
+            if protected {
+                policy.placement.accounts.get(a)
+            } else {
+                policy.placement.expected(a)
+            }
+        })
         .cloned();
     let listed = account
         .as_deref()
@@ -250,12 +283,16 @@ pub fn same_document(a: &Value, b: &Value) -> bool {
     a == b
 }
 
+/// Whether `target_id` is (or, with an OU path not resolved here, may be) a declared target.
+/// An unresolved path is conservative: the executor resolves it and attaches only to a
+/// declared target.
 fn target_declared(policy: &Policy, decl_targets: &[TargetRef], target_id: &str) -> bool {
     decl_targets.iter().any(|t| match t {
         TargetRef::Account(a) => a == target_id,
-        TargetRef::Parent(p) => {
-            policy.placement.id_of(p) == Some(target_id) || p.as_str() == target_id
-        }
+        TargetRef::Parent(p) => match policy.placement.id_of(p) {
+            Some(id) => id == target_id,
+            None => p.as_str() == target_id || target_id.starts_with("ou-"),
+        },
     })
 }
 
@@ -269,13 +306,13 @@ fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
         let ptype = record.param_str("policyType").unwrap_or("").to_string();
         j.subject.resource = Some(format!("{ptype} on {root}"));
         j.evidence.push(("policy type".into(), ptype.clone()));
-        if record.failed() {
-            failed(&mut j, record, &format!("of {ptype}"));
-            return j;
-        }
         if !policy.organization.required_policy_types.contains(&ptype) {
             j.summary = format!("Policy type {ptype} was disabled on {root}");
             j.reason = "the policy does not require this policy type".into();
+            return j;
+        }
+        if record.failed() {
+            failed(&mut j, record, &format!("of {ptype}"));
             return j;
         }
         j.verdict = Verdict::Violation;
@@ -287,8 +324,27 @@ fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
         if !root.is_empty() {
             j.planned.push(Action::EnablePolicyType {
                 root_id: root,
-                policy_type: ptype,
+                policy_type: ptype.clone(),
             });
+            // Disabling the type detached every SCP; enabling it attaches only
+            // p-FullAWSAccess. Put every guardrail SCP back on its targets.
+            if ptype == "SERVICE_CONTROL_POLICY" {
+                for decl in &policy.scps {
+                    for t in &decl.targets {
+                        let target = match t {
+                            TargetRef::Account(a) => a.clone(),
+                            TargetRef::Parent(p) => policy
+                                .placement
+                                .id_of(p)
+                                .map_or_else(|| p.as_str().to_string(), str::to_string),
+                        };
+                        j.planned.push(Action::AttachPolicy {
+                            policy_id: decl.id.clone(),
+                            target,
+                        });
+                    }
+                }
+            }
         }
         return j;
     }
@@ -304,10 +360,6 @@ fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
         .to_string();
     j.subject.resource = Some(format!("policy {policy_id}"));
     j.evidence.push(("policy".into(), policy_id.clone()));
-    if record.failed() {
-        failed(&mut j, record, &format!("of policy {policy_id}"));
-        return j;
-    }
     if policy_id == FULL_AWS_ACCESS {
         j.summary = format!("{name} of {FULL_AWS_ACCESS}");
         j.reason =
@@ -321,6 +373,20 @@ fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
         return j;
     };
     j.evidence.push(("guardrail SCP".into(), decl.name.clone()));
+    if record.failed() {
+        let target = record.param_str("targetId").unwrap_or("");
+        if name != "DetachPolicy" || target_declared(policy, &decl.targets, target) {
+            failed(&mut j, record, &format!("of guardrail SCP {}", decl.name));
+        } else {
+            j.summary = format!(
+                "Failed {name} of guardrail SCP {} from {target}, not a declared target",
+                decl.name
+            );
+            j.reason =
+                "the call failed, and the policy does not require the SCP on that target".into();
+        }
+        return j;
+    }
     match name {
         "DetachPolicy" => {
             let target = record.param_str("targetId").unwrap_or("").to_string();
@@ -390,4 +456,60 @@ fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
         }
     }
     j
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record(v: Value) -> CloudTrailRecord {
+        serde_json::from_value(v).unwrap_or_default()
+    }
+
+    #[test]
+    fn management_and_audit_accounts_are_never_quarantined()
+    -> Result<(), crate::policy::PolicyError> {
+        let policy = Policy::parse(
+            "management_account = \"111111111111\"\naudit_account = \"222222222222\"\n[placement]\nquarantine = \"ou-ab12-quarant1\"\n",
+            "p.toml",
+        )?;
+        for account in ["111111111111", "222222222222"] {
+            let r = record(
+                json!({"eventSource": EVENT_SOURCE, "eventName": "MoveAccount",
+                "requestParameters": {"accountId": account, "sourceParentId": "r-ab12", "destinationParentId": "ou-ab12-sandbox1"}}),
+            );
+            let j = judge(&r, None, &policy);
+            assert!(
+                j.as_ref()
+                    .is_some_and(|j| j.planned.is_empty() && j.verdict == Verdict::Benign),
+                "{account}: {j:?}"
+            );
+        }
+        let r = record(
+            json!({"eventSource": EVENT_SOURCE, "eventName": "MoveAccount",
+            "requestParameters": {"accountId": "333333333333", "sourceParentId": "r-ab12", "destinationParentId": "ou-ab12-sandbox1"}}),
+        );
+        assert!(judge(&r, None, &policy).is_some_and(|j| j.verdict == Verdict::Violation));
+        Ok(())
+    }
+
+    #[test]
+    fn joining_account_is_the_handshake_account_party() {
+        let r = record(
+            json!({"eventSource": EVENT_SOURCE, "eventName": "AcceptHandshake", "recipientAccountId": "999999999999",
+            "responseElements": {"handshake": {"action": "INVITE", "parties": [
+                {"id": "o-abcdefghij", "type": "ORGANIZATION"}, {"id": "666666666666", "type": "ACCOUNT"}]}}}),
+        );
+        assert_eq!(subject_account(&r, None).as_deref(), Some("666666666666"));
+    }
+
+    #[test]
+    fn malformed_account_ids_are_dropped() {
+        let r = record(
+            json!({"eventSource": EVENT_SOURCE, "eventName": "MoveAccount", "errorCode": "AccessDenied",
+            "requestParameters": {"accountId": "<!channel> evil.example"}}),
+        );
+        assert_eq!(subject_account(&r, None), None);
+    }
 }

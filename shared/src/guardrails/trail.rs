@@ -373,8 +373,17 @@ pub fn parse_trail_id(id: &str) -> (String, Option<String>, Option<String>) {
         if let [_partition, _service, region, account, resource] = parts.as_slice()
             && let Some(name) = resource.strip_prefix("trail/")
         {
-            let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-            return (name.to_string(), opt(region), opt(account));
+            // The ARN is the caller's string: keep its account and region only when they
+            // are well formed (they end up in alerts and in the remediation target).
+            let account = (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| account.to_string());
+            let region = (!region.is_empty()
+                && region.len() <= 32
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'))
+            .then(|| region.to_string());
+            return (name.to_string(), region, account);
         }
     }
     (id.to_string(), None, None)
