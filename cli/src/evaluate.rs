@@ -3,11 +3,14 @@
 
 use chrono::NaiveDate;
 use driftguard_shared::event::{Item, decode_document};
-use driftguard_shared::{Decision, Policy, decide};
+use driftguard_shared::decide::decide_all;
+use driftguard_shared::{Decision, Policy};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
-/// One output line: one per input event (the JSON contract of `--format json`).
+/// One output line per decision (the JSON contract of `--format json`): one per input event,
+/// or one per guardrail when several claim it (a root user's StopLogging is trail-tampering
+/// and root-activity).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvalLine {
     /// The file path, plus `#<index>` for multi-event files (log files, JSON Lines, arrays).
@@ -118,14 +121,17 @@ pub fn evaluate_bytes(
 ) -> Vec<EvalLine> {
     decode_document(bytes)
         .into_iter()
-        .map(|Item { index, result }| {
+        .flat_map(|Item { index, result }| {
             let src = match index {
                 Some(i) => format!("{source}#{i}"),
                 None => source.to_string(),
             };
             match result {
-                Ok(event) => EvalLine::from_decision(src, &decide(&event, policy, today)),
-                Err(e) => EvalLine::error(src, e.to_string()),
+                Ok(event) => decide_all(&event, policy, today)
+                    .iter()
+                    .map(|d| EvalLine::from_decision(src.clone(), d))
+                    .collect(),
+                Err(e) => vec![EvalLine::error(src, e.to_string())],
             }
         })
         .collect()

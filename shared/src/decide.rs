@@ -14,27 +14,37 @@ use chrono::NaiveDate;
 /// The prefix of every session name driftguard uses (the loop guard relies on it).
 pub const SESSION_PREFIX: &str = "driftguard-";
 
+/// The primary decision for an event: the first guardrail that claims it (see
+/// [`decide_all`]), or a benign decision with no guardrail.
 pub fn decide(event: &Event, policy: &Policy, today: NaiveDate) -> Decision {
+    let mut all = decide_all(event, policy, today);
+    if all.is_empty() {
+        // decide_all always returns at least one decision; kept total all the same.
+        return base(None, Subject::default(), Actor::default(), event.event_id());
+    }
+    all.swap_remove(0)
+}
+
+/// Every guardrail's decision on an event, in a fixed order (trail-tampering,
+/// account-placement / scp-integrity, guardduty-tampering, root-activity; guardduty-finding
+/// for findings). One event can break two guardrails: a root user's StopLogging is both
+/// trail tampering and root activity, and each function judges its own. Never empty: an
+/// event no guardrail claims gives one benign decision without a guardrail.
+pub fn decide_all(event: &Event, policy: &Policy, today: NaiveDate) -> Vec<Decision> {
     match event {
         Event::CloudTrail { envelope, record } => {
             decide_cloudtrail(record, envelope.as_ref(), policy, today)
         }
         Event::GuardDutyFinding { envelope, finding } => {
             let mut d = base(None, Subject::default(), Actor::default(), event.event_id());
-            d.subject.account = finding
-                .account_id
+            d.event_source = Some("aws.guardduty".into());
+            d.event_name = Some("GuardDuty Finding".into());
+            d.event_time = finding
+                .updated_at
                 .clone()
-                .or_else(|| envelope.as_ref().and_then(|e| e.account.clone()));
-            d.subject.region = finding
-                .region
-                .clone()
-                .or_else(|| envelope.as_ref().and_then(|e| e.region.clone()));
-            d.summary = format!(
-                "GuardDuty finding {}",
-                finding.finding_type.as_deref().unwrap_or("(no type)")
-            );
-            d.reason = "no guardrail in this build judges GuardDuty findings".into();
-            d
+                .or_else(|| envelope.as_ref().and_then(|e| e.time.clone()));
+            let j = guardrails::guardduty::judge_finding(finding, envelope.as_ref(), policy);
+            vec![apply(d, j, policy, today)]
         }
     }
 }
@@ -114,7 +124,7 @@ fn decide_cloudtrail(
     envelope: Option<&Envelope>,
     policy: &Policy,
     today: NaiveDate,
-) -> Decision {
+) -> Vec<Decision> {
     let actor = actor_of(record);
     let mut d = base(None, Subject::default(), actor, record.event_id.as_deref());
     d.event_source = record.event_source.clone();
@@ -129,14 +139,24 @@ fn decide_cloudtrail(
         .clone()
         .or_else(|| envelope.and_then(|e| e.region.clone()));
 
-    let judgement = guardrails::trail::judge(record, envelope, policy)
-        .or_else(|| guardrails::org::judge(record, envelope, policy));
-    let Some(j) = judgement else {
+    let judgements: Vec<Judgement> = [
+        guardrails::trail::judge(record, envelope, policy),
+        guardrails::org::judge(record, envelope, policy),
+        guardrails::guardduty::judge(record, envelope, policy),
+        guardrails::root::judge(record, policy, today),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if judgements.is_empty() {
         d.summary = format!("{} {}", record.source(), record.name());
         d.reason = "no guardrail covers this event".into();
-        return d;
-    };
-    apply(d, j, policy, today)
+        return vec![d];
+    }
+    judgements
+        .into_iter()
+        .map(|j| apply(d.clone(), j, policy, today))
+        .collect()
 }
 
 /// Loop guard, mode and exemptions on top of a detector's judgement.

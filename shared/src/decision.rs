@@ -169,6 +169,29 @@ pub enum Action {
         root_id: String,
         policy_type: String,
     },
+    /// CreateDetector (enabled) where none exists; UpdateDetector `enable=true` where one is
+    /// disabled.
+    CreateDetector { account: String, region: String },
+    /// UpdateDetector `enable=true` on a detector that was disabled.
+    EnableDetector {
+        account: String,
+        region: String,
+        detector_id: String,
+    },
+    /// From the GuardDuty administrator: CreateMembers for an organization account that is
+    /// no longer an enabled member.
+    CreateMember {
+        administrator: String,
+        account: String,
+        region: String,
+    },
+    /// From the GuardDuty administrator: UpdateOrganizationConfiguration back to the
+    /// auto-enable setting the policy declares.
+    RestoreAutoEnable {
+        administrator: String,
+        region: String,
+        setting: crate::policy::AutoEnable,
+    },
 }
 
 impl Action {
@@ -184,6 +207,10 @@ impl Action {
             Action::RestorePolicyContent { .. } => "organizations:UpdatePolicy",
             Action::RecreatePolicy { .. } => "organizations:CreatePolicy",
             Action::EnablePolicyType { .. } => "organizations:EnablePolicyType",
+            Action::CreateDetector { .. } => "guardduty:CreateDetector",
+            Action::EnableDetector { .. } => "guardduty:UpdateDetector",
+            Action::CreateMember { .. } => "guardduty:CreateMembers",
+            Action::RestoreAutoEnable { .. } => "guardduty:UpdateOrganizationConfiguration",
         }
     }
 
@@ -205,6 +232,27 @@ impl Action {
                 root_id,
                 policy_type,
             } => format!("{policy_type} on {root_id}"),
+            Action::CreateDetector { account, region } => {
+                format!("detector in {account}/{region}")
+            }
+            Action::EnableDetector {
+                account,
+                region,
+                detector_id,
+            } => format!("detector {detector_id} in {account}/{region}"),
+            Action::CreateMember {
+                administrator,
+                account,
+                region,
+            } => format!("member {account} of administrator {administrator} in {region}"),
+            Action::RestoreAutoEnable {
+                administrator,
+                region,
+                setting,
+            } => format!(
+                "auto-enable {} for administrator {administrator} in {region}",
+                setting.as_str()
+            ),
         }
     }
 }

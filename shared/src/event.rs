@@ -261,6 +261,8 @@ pub struct GuardDutyFinding {
     pub title: Option<String>,
     #[serde(deserialize_with = "lenient_string")]
     pub description: Option<String>,
+    #[serde(deserialize_with = "lenient_string")]
+    pub updated_at: Option<String>,
     pub resource: Value,
     pub service: Value,
 }

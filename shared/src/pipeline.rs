@@ -6,7 +6,7 @@
 //! logged, or an invocation error (undecodable input, alert not published).
 
 use crate::alert::{self, AlertContext};
-use crate::decide::decide;
+use crate::decide::decide_all;
 use crate::decision::{Decision, Disposition, GuardrailId};
 use crate::event::{DecodeError, decode_event};
 use crate::outcome::{Outcome, Report};
@@ -28,6 +28,38 @@ pub trait Remediator: Send + Sync {
     fn context(&self, _decision: &Decision) -> impl Future<Output = Vec<(String, String)>> + Send {
         std::future::ready(Vec::new())
     }
+
+    /// Called before an alert is published: may suppress a repeat (GuardDuty re-sends the
+    /// same finding). The default sends every alert.
+    fn claim_alert(&self, _decision: &Decision) -> impl Future<Output = AlertGate> + Send {
+        std::future::ready(AlertGate::Send { claim: None })
+    }
+
+    /// Called after the publish attempt of a claimed alert (`published`: whether it went
+    /// out), so a claim can be confirmed or given back for the retry.
+    fn alert_done(
+        &self,
+        _claim: &AlertClaim,
+        _published: bool,
+    ) -> impl Future<Output = ()> + Send {
+        std::future::ready(())
+    }
+}
+
+/// Whether an alert goes out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlertGate {
+    /// Publish it; a `claim` is confirmed or released afterwards.
+    Send { claim: Option<AlertClaim> },
+    /// Do not publish: the same alert was already sent (the reason says when and which).
+    Suppress { reason: String },
+}
+
+/// A claim on an alert (for deduplication), held while the alert is published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertClaim {
+    pub key: String,
+    pub token: String,
 }
 
 /// Where alerts go.
@@ -100,7 +132,20 @@ impl<R: Remediator> Pipeline<R> {
                 return Err(e.into());
             }
         };
-        let mut decision = decide(&event, &self.policy, chrono::Utc::now().date_naive());
+        let decisions = decide_all(&event, &self.policy, chrono::Utc::now().date_naive());
+        // This function's own guardrail's decision; an event other guardrails claim as well
+        // (a root user's StopLogging) reaches each owning function through its own rule.
+        let own = decisions
+            .iter()
+            .position(|d| d.guardrail.is_some_and(|g| self.guardrails.contains(&g)));
+        let mut decisions = decisions;
+        let mut decision = match own {
+            Some(i) => decisions.swap_remove(i),
+            None if decisions.is_empty() => {
+                crate::decide::decide(&event, &self.policy, chrono::Utc::now().date_naive())
+            }
+            None => decisions.swap_remove(0),
+        };
         if let Some(g) = decision.guardrail
             && !self.guardrails.contains(&g)
         {
@@ -130,12 +175,22 @@ impl<R: Remediator> Pipeline<R> {
         record.eventbridge_id = event.envelope().and_then(|e| e.id.clone());
         let mut alert_error = None;
         if decision.needs_alert() {
-            let msg = alert::render(&decision, &report, &ctx);
-            match alert::publish(&self.alerts.sns, &self.alerts.topic_arn, &msg).await {
-                Ok(id) => record.alert_message_id = Some(id),
-                Err(e) => {
-                    record.alert_error = Some(e.to_string());
-                    alert_error = Some(e);
+            match self.remediator.claim_alert(&decision).await {
+                AlertGate::Suppress { reason } => record.alert_suppressed = Some(reason),
+                AlertGate::Send { claim } => {
+                    let msg = alert::render(&decision, &report, &ctx);
+                    let sent =
+                        alert::publish(&self.alerts.sns, &self.alerts.topic_arn, &msg).await;
+                    if let Some(claim) = &claim {
+                        self.remediator.alert_done(claim, sent.is_ok()).await;
+                    }
+                    match sent {
+                        Ok(id) => record.alert_message_id = Some(id),
+                        Err(e) => {
+                            record.alert_error = Some(e.to_string());
+                            alert_error = Some(e);
+                        }
+                    }
                 }
             }
         }

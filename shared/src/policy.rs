@@ -68,6 +68,8 @@ pub struct Policy {
     pub organization: OrganizationPolicy,
     pub placement: PlacementPolicy,
     pub scps: Vec<ScpDecl>,
+    pub root: RootPolicy,
+    pub guardduty: GuardDutyPolicy,
 }
 
 impl Policy {
@@ -236,6 +238,171 @@ pub fn wildcard_match(pattern: &str, text: &str) -> bool {
         .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
 }
 
+/// `[root]`: root-activity settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RootPolicy {
+    /// Accounts with a sanctioned root procedure: their root activity is alerted at low
+    /// severity until the expiry date (inclusive, UTC), then at full severity again.
+    pub sanctioned: Vec<SanctionedRoot>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SanctionedRoot {
+    pub account: String,
+    pub expires: NaiveDate,
+    pub reason: String,
+}
+
+impl RootPolicy {
+    /// The sanctioned procedure covering `account` on `today`, if any.
+    pub fn sanctioned(&self, account: &str, today: NaiveDate) -> Option<&SanctionedRoot> {
+        self.sanctioned
+            .iter()
+            .find(|s| s.account == account && today <= s.expires)
+    }
+}
+
+/// GuardDuty's organization-wide auto-enable setting (`AutoEnableOrganizationMembers`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum AutoEnable {
+    /// Only accounts that join later.
+    #[serde(rename = "NEW")]
+    New,
+    /// Every account, existing and new.
+    #[serde(rename = "ALL")]
+    All,
+}
+
+impl AutoEnable {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AutoEnable::New => "NEW",
+            AutoEnable::All => "ALL",
+        }
+    }
+}
+
+/// The finding types alerted whatever their severity, unless the policy lists its own.
+pub const DEFAULT_FINDING_TYPES: [&str; 2] = [
+    "Stealth:IAMUser/CloudTrailLoggingDisabled",
+    "Policy:IAMUser/RootCredentialUsage",
+];
+/// GuardDuty's High band starts at 7.0.
+pub const DEFAULT_SEVERITY_THRESHOLD: f64 = 7.0;
+
+/// `[guardduty]`: GuardDuty expectations and finding alerting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GuardDutyPolicy {
+    /// The GuardDuty delegated administrator (default: the Audit account).
+    pub administrator: String,
+    /// The auto-enable setting the organization must keep; `None`: not managed.
+    pub auto_enable: Option<AutoEnable>,
+    /// Findings at or above this GuardDuty severity are alerted.
+    pub severity_threshold: f64,
+    /// Finding types alerted whatever their severity.
+    pub finding_types: Vec<String>,
+}
+
+impl GuardDutyPolicy {
+    fn with_administrator(administrator: &str) -> GuardDutyPolicy {
+        GuardDutyPolicy {
+            administrator: administrator.to_string(),
+            auto_enable: None,
+            severity_threshold: DEFAULT_SEVERITY_THRESHOLD,
+            finding_types: DEFAULT_FINDING_TYPES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+fn validate_root(ctx: &Ctx<'_>, raw: Option<RawRoot>) -> Result<RootPolicy, PolicyError> {
+    let mut sanctioned = Vec::new();
+    for (i, s) in raw.map(|r| r.sanctioned).unwrap_or_default().into_iter().enumerate() {
+        let key = format!("root.sanctioned[{i}]");
+        let account = account_id(ctx, &format!("{key}.account"), &s.account)?;
+        let expires = date(ctx, &format!("{key}.expires"), &s.expires)?;
+        if s.reason.get_ref().trim().is_empty() {
+            return Err(ctx.err(
+                format!("{key}.reason"),
+                Some(&s.reason.span()),
+                "a sanctioned root procedure needs a reason (a change or ticket reference): it is shown in every alert it downgrades",
+            ));
+        }
+        if sanctioned.iter().any(|o: &SanctionedRoot| o.account == account) {
+            return Err(ctx.err(
+                format!("{key}.account"),
+                Some(&s.account.span()),
+                "this account already has a sanctioned root procedure; keep one entry per account",
+            ));
+        }
+        sanctioned.push(SanctionedRoot {
+            account,
+            expires,
+            reason: s.reason.into_inner(),
+        });
+    }
+    Ok(RootPolicy { sanctioned })
+}
+
+fn validate_guardduty(
+    ctx: &Ctx<'_>,
+    raw: Option<RawGuardDuty>,
+    audit_account: &str,
+) -> Result<GuardDutyPolicy, PolicyError> {
+    let mut g = GuardDutyPolicy::with_administrator(audit_account);
+    let Some(raw) = raw else {
+        return Ok(g);
+    };
+    if let Some(a) = &raw.administrator {
+        g.administrator = account_id(ctx, "guardduty.administrator", a)?;
+    }
+    if let Some(a) = &raw.auto_enable {
+        g.auto_enable = match a.get_ref().as_str() {
+            "ALL" => Some(AutoEnable::All),
+            "NEW" => Some(AutoEnable::New),
+            _ => {
+                return Err(ctx.err(
+                    "guardduty.auto_enable",
+                    Some(&a.span()),
+                    "must be \"ALL\" (every account, existing and new) or \"NEW\" (accounts that join later); leave it out if driftguard should not manage the setting",
+                ));
+            }
+        };
+    }
+    if let Some(v) = &raw.severity_threshold {
+        let n = match v.get_ref() {
+            toml::Value::Integer(i) => i32::try_from(*i).ok().map(f64::from),
+            toml::Value::Float(f) => Some(*f),
+            _ => None,
+        };
+        g.severity_threshold = match n {
+            Some(n) if (1.0..=10.0).contains(&n) => n,
+            _ => {
+                return Err(ctx.err(
+                    "guardduty.severity_threshold",
+                    Some(&v.span()),
+                    "must be a number from 1.0 to 10.0 (GuardDuty's scale: High starts at 7.0, Critical at 9.0)",
+                ));
+            }
+        };
+    }
+    if let Some(types) = raw.finding_types {
+        let mut out = Vec::new();
+        for (i, t) in types.into_iter().enumerate() {
+            let s = t.get_ref();
+            if s.is_empty() || s.len() > 200 || !s.contains(':') || s.chars().any(char::is_whitespace) {
+                return Err(ctx.err(
+                    format!("guardduty.finding_types[{i}]"),
+                    Some(&t.span()),
+                    "must be a GuardDuty finding type such as `Stealth:IAMUser/CloudTrailLoggingDisabled`",
+                ));
+            }
+            out.push(t.into_inner());
+        }
+        g.finding_types = out;
+    }
+    Ok(g)
+}
+
 // ---------------------------------------------------------------------------------------
 // Raw layer
 
@@ -298,6 +465,38 @@ struct RawPolicy {
     placement: Option<RawPlacement>,
     #[serde(default)]
     scps: Vec<RawScp>,
+    #[serde(default)]
+    root: Option<RawRoot>,
+    #[serde(default)]
+    guardduty: Option<RawGuardDuty>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRoot {
+    #[serde(default)]
+    sanctioned: Vec<RawSanctioned>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSanctioned {
+    account: Spanned<toml::Value>,
+    expires: Spanned<toml::Value>,
+    reason: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGuardDuty {
+    #[serde(default)]
+    administrator: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    auto_enable: Option<Spanned<String>>,
+    #[serde(default)]
+    severity_threshold: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    finding_types: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -458,6 +657,7 @@ impl RawPolicy {
         for (i, e) in self.exemptions.into_iter().enumerate() {
             exemptions.push(e.validate(ctx, i)?);
         }
+        let guardduty = validate_guardduty(ctx, self.guardduty, &audit_account)?;
         Ok(Policy {
             management_account,
             audit_account,
@@ -469,6 +669,8 @@ impl RawPolicy {
             organization: validate_organization(ctx, self.organization)?,
             placement: validate_placement(ctx, self.placement)?,
             scps: validate_scps(ctx, self.scps)?,
+            root: validate_root(ctx, self.root)?,
+            guardduty,
         })
     }
 }

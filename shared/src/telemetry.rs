@@ -60,6 +60,10 @@ pub struct Record {
     pub error: Option<String>,
     pub alert_message_id: Option<String>,
     pub alert_error: Option<String>,
+    /// Why no alert was published for a decision that needed one (a repeat of an alert
+    /// already sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert_suppressed: Option<String>,
     pub duration_ms: u64,
 }
 
@@ -96,6 +100,7 @@ impl Record {
             error: r.error.clone(),
             alert_message_id: None,
             alert_error: None,
+            alert_suppressed: None,
             duration_ms: 0,
         }
     }
@@ -130,6 +135,7 @@ impl Record {
             error: Some(error.to_string()),
             alert_message_id: None,
             alert_error: None,
+            alert_suppressed: None,
             duration_ms: 0,
         }
     }

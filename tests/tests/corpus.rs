@@ -1,8 +1,9 @@
 //! The fixture corpora: every event under `tests/fixtures/<corpus>/events` is decided
 //! through `driftguard_cli::evaluate::evaluate_paths` (the code path of `driftguard evaluate`)
 //! and compared, field by field, with `tests/fixtures/<corpus>/expected.json`. The corpora
-//! are listed in [`CORPORA`] (`trail`: trail-tampering; `org`: account-placement and
-//! scp-integrity); a fixture folder that is not listed there fails the suite.
+//! are listed in [`CORPORA`]; a fixture folder that is not listed there fails the suite. An
+//! event several guardrails claim gives one line per guardrail: each corpus checks the lines
+//! of its own guardrails (and lines no guardrail claims).
 //!
 //! Each case names a file (relative to `tests/fixtures/<corpus>`), the policy it is judged
 //! under (`tests/fixtures/<policy>`), the record index for multi-event files (log files, JSON
@@ -64,8 +65,8 @@ impl Corpus {
         Ok(cases)
     }
 
-    /// Decide one fixture file; the lines keyed by record index (`None` for single-event
-    /// files).
+    /// Decide one fixture file; this corpus's lines keyed by record index (`None` for
+    /// single-event files).
     fn evaluate_file(
         &self,
         rel: &str,
@@ -76,6 +77,15 @@ impl Corpus {
         let label = format!("{}/{rel}", self.name);
         let mut by_index = BTreeMap::new();
         for line in evaluate_paths(&[path], policy, today()) {
+            // An event two guardrails claim gives a line for each; a corpus checks its own
+            // guardrails' lines (and lines no guardrail claims).
+            if line
+                .guardrail
+                .as_deref()
+                .is_some_and(|g| !self.guardrails.contains(&g))
+            {
+                continue;
+            }
             let suffix = line.source.strip_prefix(&source).ok_or_else(|| {
                 format!("{label}: output line for another source `{}`", line.source)
             })?;

@@ -2,7 +2,9 @@
 //! [`Judgement`] when the event is in its scope. The core ([`crate::decide`]) then applies the
 //! loop guard, the guardrail's mode and exemptions.
 
+pub mod guardduty;
 pub mod org;
+pub mod root;
 pub mod trail;
 
 use crate::decision::{Action, GuardrailId, Severity, Subject, Verdict};
