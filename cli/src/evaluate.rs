@@ -2,8 +2,8 @@
 //! folders.
 
 use chrono::NaiveDate;
-use driftguard_shared::event::{Item, decode_document};
 use driftguard_shared::decide::decide_all;
+use driftguard_shared::event::{Item, decode_document};
 use driftguard_shared::{Decision, Policy};
 use serde::Serialize;
 use std::path::{Path, PathBuf};

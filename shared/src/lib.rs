@@ -4,6 +4,7 @@
 //! - [`policy`]: the TOML policy file, validated, refused whole with key, line and reason.
 //! - [`decision`], [`decide`], [`guardrails`]: the pure decision core.
 //! - [`alert`]: the pure alert renderer and the SNS publisher.
+//! - [`directory`]: Organizations look-ups for alerts (account name, OU path).
 //! - [`aws`]: the one place that builds AWS SDK configuration; cross-account sessions.
 //! - [`telemetry`]: JSON logs and the remediation record (with EMF metrics).
 //! - [`pipeline`]: decode -> decide -> remediate -> alert -> record, shared by every function.
@@ -12,6 +13,7 @@ pub mod alert;
 pub mod aws;
 pub mod decide;
 pub mod decision;
+pub mod directory;
 pub mod event;
 pub mod guardrails;
 pub mod outcome;

@@ -37,11 +37,7 @@ pub trait Remediator: Send + Sync {
 
     /// Called after the publish attempt of a claimed alert (`published`: whether it went
     /// out), so a claim can be confirmed or given back for the retry.
-    fn alert_done(
-        &self,
-        _claim: &AlertClaim,
-        _published: bool,
-    ) -> impl Future<Output = ()> + Send {
+    fn alert_done(&self, _claim: &AlertClaim, _published: bool) -> impl Future<Output = ()> + Send {
         std::future::ready(())
     }
 }
@@ -53,6 +49,10 @@ pub enum AlertGate {
     Send { claim: Option<AlertClaim> },
     /// Do not publish: the same alert was already sent (the reason says when and which).
     Suppress { reason: String },
+    /// Another invocation holds a fresh claim on the same alert and has not confirmed it:
+    /// fail this invocation so Lambda retries it later, when the claim is either confirmed
+    /// (the retry is suppressed) or stale (the retry takes it over). Nothing is lost.
+    Retry { reason: String },
 }
 
 /// A claim on an alert (for deduplication), held while the alert is published.
@@ -81,6 +81,10 @@ pub enum InvocationError {
         "remediation of event {event_id} failed ({error}); the failure alert was sent; Lambda retries this event and then sends it to the on-failure destination"
     )]
     Remediation { event_id: String, error: String },
+    #[error(
+        "the alert for {0}; this invocation fails so that Lambda retries it once the other one has finished or its claim has gone stale"
+    )]
+    AlertInFlight(String),
 }
 
 impl InvocationError {
@@ -90,6 +94,7 @@ impl InvocationError {
             InvocationError::Undecodable(_) => "driftguard.UndecodableEvent",
             InvocationError::Alert(_) => "driftguard.AlertNotPublished",
             InvocationError::Remediation { .. } => "driftguard.RemediationFailed",
+            InvocationError::AlertInFlight(_) => "driftguard.AlertInFlight",
         }
     }
 }
@@ -174,13 +179,17 @@ impl<R: Remediator> Pipeline<R> {
         record.request_id = ctx.request_id.clone();
         record.eventbridge_id = event.envelope().and_then(|e| e.id.clone());
         let mut alert_error = None;
+        let mut in_flight = None;
         if decision.needs_alert() {
             match self.remediator.claim_alert(&decision).await {
                 AlertGate::Suppress { reason } => record.alert_suppressed = Some(reason),
+                AlertGate::Retry { reason } => {
+                    record.alert_error = Some(reason.clone());
+                    in_flight = Some(reason);
+                }
                 AlertGate::Send { claim } => {
                     let msg = alert::render(&decision, &report, &ctx);
-                    let sent =
-                        alert::publish(&self.alerts.sns, &self.alerts.topic_arn, &msg).await;
+                    let sent = alert::publish(&self.alerts.sns, &self.alerts.topic_arn, &msg).await;
                     if let Some(claim) = &claim {
                         self.remediator.alert_done(claim, sent.is_ok()).await;
                     }
@@ -198,6 +207,9 @@ impl<R: Remediator> Pipeline<R> {
         record.emit();
         if let Some(e) = alert_error {
             return Err(e.into());
+        }
+        if let Some(reason) = in_flight {
+            return Err(InvocationError::AlertInFlight(reason));
         }
         if report.outcome == Outcome::Failed {
             return Err(InvocationError::Remediation {

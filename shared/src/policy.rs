@@ -309,14 +309,22 @@ impl GuardDutyPolicy {
             administrator: administrator.to_string(),
             auto_enable: None,
             severity_threshold: DEFAULT_SEVERITY_THRESHOLD,
-            finding_types: DEFAULT_FINDING_TYPES.iter().map(|s| s.to_string()).collect(),
+            finding_types: DEFAULT_FINDING_TYPES
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
         }
     }
 }
 
 fn validate_root(ctx: &Ctx<'_>, raw: Option<RawRoot>) -> Result<RootPolicy, PolicyError> {
     let mut sanctioned = Vec::new();
-    for (i, s) in raw.map(|r| r.sanctioned).unwrap_or_default().into_iter().enumerate() {
+    for (i, s) in raw
+        .map(|r| r.sanctioned)
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+    {
         let key = format!("root.sanctioned[{i}]");
         let account = account_id(ctx, &format!("{key}.account"), &s.account)?;
         let expires = date(ctx, &format!("{key}.expires"), &s.expires)?;
@@ -327,7 +335,10 @@ fn validate_root(ctx: &Ctx<'_>, raw: Option<RawRoot>) -> Result<RootPolicy, Poli
                 "a sanctioned root procedure needs a reason (a change or ticket reference): it is shown in every alert it downgrades",
             ));
         }
-        if sanctioned.iter().any(|o: &SanctionedRoot| o.account == account) {
+        if sanctioned
+            .iter()
+            .any(|o: &SanctionedRoot| o.account == account)
+        {
             return Err(ctx.err(
                 format!("{key}.account"),
                 Some(&s.account.span()),
@@ -389,7 +400,11 @@ fn validate_guardduty(
         let mut out = Vec::new();
         for (i, t) in types.into_iter().enumerate() {
             let s = t.get_ref();
-            if s.is_empty() || s.len() > 200 || !s.contains(':') || s.chars().any(char::is_whitespace) {
+            if s.is_empty()
+                || s.len() > 200
+                || !s.contains(':')
+                || s.chars().any(char::is_whitespace)
+            {
                 return Err(ctx.err(
                     format!("guardduty.finding_types[{i}]"),
                     Some(&t.span()),

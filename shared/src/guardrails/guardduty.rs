@@ -171,9 +171,7 @@ pub(crate) fn judge(
             }
             j.verdict = Verdict::Violation;
             j.severity = Severity::High;
-            j.summary = format!(
-                "Account {account} left its GuardDuty administrator in {region}"
-            );
+            j.summary = format!("Account {account} left its GuardDuty administrator in {region}");
             j.reason = "its findings no longer reach the administrator".into();
             j.planned.push(Action::CreateMember {
                 administrator: admin.clone(),
@@ -303,7 +301,10 @@ pub(crate) fn judge_finding(
         .clone()
         .or_else(|| envelope.and_then(|e| e.region.clone()));
     j.subject.resource = finding.id.as_ref().map(|id| format!("finding {id}"));
-    let ftype = finding.finding_type.clone().unwrap_or_else(|| "(no type)".into());
+    let ftype = finding
+        .finding_type
+        .clone()
+        .unwrap_or_else(|| "(no type)".into());
     let title = finding.title.clone().unwrap_or_default();
     j.summary = if title.is_empty() {
         format!("GuardDuty finding {ftype}")
@@ -312,7 +313,8 @@ pub(crate) fn judge_finding(
     };
     j.evidence.push(("finding type".into(), ftype.clone()));
     if let Some(s) = finding.severity {
-        j.evidence.push(("GuardDuty severity".into(), format!("{s:.1}")));
+        j.evidence
+            .push(("GuardDuty severity".into(), format!("{s:.1}")));
     }
     if let Some(id) = &finding.id {
         j.evidence.push(("finding id".into(), id.clone()));
@@ -351,7 +353,8 @@ pub(crate) fn judge_finding(
     if severity >= threshold {
         j.verdict = Verdict::Violation;
         j.severity = band(severity).max(Severity::Low);
-        j.reason = format!("severity {severity:.1} is at or above the policy's threshold {threshold:.1}");
+        j.reason =
+            format!("severity {severity:.1} is at or above the policy's threshold {threshold:.1}");
     } else if listed {
         j.verdict = Verdict::Violation;
         j.severity = band(severity).max(Severity::High);

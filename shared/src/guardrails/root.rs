@@ -67,7 +67,9 @@ pub(crate) fn judge(
 
     if source == SIGNIN && name == "CheckMfa" {
         j.summary = "Root CheckMfa (the MFA step of a sign-in)".into();
-        j.reason = "CheckMfa alone is part of a sign-in, not a sign-in: the ConsoleLogin record is judged".into();
+        j.reason =
+            "CheckMfa alone is part of a sign-in, not a sign-in: the ConsoleLogin record is judged"
+                .into();
         return Some(j);
     }
 
@@ -140,7 +142,8 @@ pub(crate) fn judge(
         } else {
             "the root user created or re-activated a long-term credential".into()
         };
-        j.evidence.push(("respond".into(), RESPOND_CREDENTIAL.into()));
+        j.evidence
+            .push(("respond".into(), RESPOND_CREDENTIAL.into()));
     } else if record.read_only == Some(true) {
         j.severity = Severity::Low;
         j.summary = format!("Root called {source} {name} (read-only)");
@@ -171,8 +174,10 @@ fn sanction(
             "{} (downgraded to low: sanctioned root procedure until {}: {})",
             j.reason, s.expires, s.reason
         );
-        j.evidence
-            .push(("sanctioned".into(), format!("until {}: {}", s.expires, s.reason)));
+        j.evidence.push((
+            "sanctioned".into(),
+            format!("until {}: {}", s.expires, s.reason),
+        ));
     }
     j
 }
