@@ -599,6 +599,152 @@ targets = ["{root}", "Workloads/Production"]
     }
 }
 
+impl World {
+    /// The policy for guardduty-guard and root-guard: the Audit account is the GuardDuty
+    /// administrator; plus any extra TOML (e.g. `auto_enable`).
+    pub fn guardduty_policy_toml(&self, mode: &str, guardduty_extra: &str) -> String {
+        format!(
+            r#"
+management_account = "{MANAGEMENT_ACCOUNT}"
+audit_account = "{audit}"
+regions = ["{REGION}"]
+
+[guardrails.guardduty-tampering]
+mode = "{mode}"
+
+[guardrails.guardduty-finding]
+mode = "{mode}"
+
+[guardduty]
+administrator = "{audit}"
+{guardduty_extra}
+"#,
+            audit = self.audit_account,
+        )
+    }
+
+    /// guardduty-guard's pipeline as the Lambda builds it, acting from the Audit account:
+    /// detectors through the remediation role in moto; the administrator's member and
+    /// organization-configuration calls through `admin` (moto lacks them: tests pass an
+    /// aws-smithy-mocks client); the finding ledger in `findings_table` (moto DynamoDB).
+    /// Organizations is read with the management account's credentials, standing in for the
+    /// Audit account's delegated-administrator read access (moto keeps the organization in
+    /// the management account only).
+    pub fn guardduty_guard(
+        &self,
+        policy_toml: &str,
+        admin: aws_sdk_guardduty::Client,
+        findings_table: Option<&str>,
+    ) -> Result<driftguard_shared::pipeline::Pipeline<guardduty_guard::GuardDutyRemediator>, BoxError>
+    {
+        let policy = driftguard_shared::Policy::parse(policy_toml, "guardduty-policy.toml")?;
+        let mut wiring = guardduty_guard::Wiring::live(&self.audit, findings_table);
+        wiring.organizations = self.organizations();
+        wiring.make_admin_client = Box::new(move |_| admin.clone());
+        Ok(guardduty_guard::pipeline(
+            std::sync::Arc::new(policy),
+            &self.topic_arn,
+            wiring,
+        ))
+    }
+
+    /// root-guard's pipeline, reading Organizations as [`World::guardduty_guard`] does.
+    pub fn root_guard(
+        &self,
+        policy_toml: &str,
+    ) -> Result<driftguard_shared::pipeline::Pipeline<root_guard::RootResponder>, BoxError> {
+        let policy = driftguard_shared::Policy::parse(policy_toml, "root-policy.toml")?;
+        let mut wiring = root_guard::Wiring::live(&self.audit);
+        wiring.organizations = self.organizations();
+        Ok(root_guard::pipeline(
+            std::sync::Arc::new(policy),
+            &self.topic_arn,
+            wiring,
+        ))
+    }
+
+    /// A GuardDuty client acting in the member account (moto).
+    pub fn member_guardduty(&self) -> aws_sdk_guardduty::Client {
+        aws_sdk_guardduty::Client::new(&self.member)
+    }
+
+    /// The finding ledger table, as the audit module creates it (in the Audit account).
+    pub async fn create_findings_table(&self, name: &str) -> Result<(), BoxError> {
+        use aws_sdk_dynamodb::types::{
+            AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+        };
+        aws_sdk_dynamodb::Client::new(&self.audit)
+            .create_table()
+            .table_name(name)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(
+                AttributeDefinition::builder()
+                    .attribute_name("pk")
+                    .attribute_type(ScalarAttributeType::S)
+                    .build()?,
+            )
+            .key_schema(
+                KeySchemaElement::builder()
+                    .attribute_name("pk")
+                    .key_type(KeyType::Hash)
+                    .build()?,
+            )
+            .send()
+            .await?;
+        Ok(())
+    }
+}
+
+/// A GuardDuty finding as EventBridge delivers it on the administrator's bus.
+pub fn finding_event(
+    admin: &str,
+    member: &str,
+    id: &str,
+    finding_type: &str,
+    severity: impl Into<Value>,
+    count: u64,
+) -> Value {
+    let severity: Value = severity.into();
+    json!({
+        "version": "0",
+        "id": format!("c8d2e7f1-0000-4000-8000-{:012}", count),
+        "detail-type": "GuardDuty Finding",
+        "source": "aws.guardduty",
+        "account": admin,
+        "time": "2026-11-23T10:05:00Z",
+        "region": REGION,
+        "resources": [],
+        "detail": {
+            "schemaVersion": "2.0",
+            "accountId": member,
+            "region": REGION,
+            "partition": "aws",
+            "id": id,
+            "arn": format!("arn:aws:guardduty:{REGION}:{member}:detector/12abc34d567e8fa901bc2d34e56789f0/finding/{id}"),
+            "type": finding_type,
+            "resource": {
+                "resourceType": "AccessKey",
+                "accessKeyDetails": {"accessKeyId": "ASIAEXAMPLE", "principalId": "AROAEXAMPLE:mallory", "userName": "Admin", "userType": "AssumedRole"}
+            },
+            "service": {
+                "serviceName": "guardduty",
+                "detectorId": "12abc34d567e8fa901bc2d34e56789f0",
+                "archived": false,
+                "count": count,
+                "eventFirstSeen": "2026-11-23T09:58:00.000Z",
+                "eventLastSeen": "2026-11-23T10:04:00.000Z",
+                "resourceRole": "TARGET",
+                "additionalInfo": {"value": "{}", "type": "default"}
+            },
+            "severity": severity,
+            "createdAt": "2026-11-23T10:00:00.000Z",
+            "updatedAt": "2026-11-23T10:04:30.000Z",
+            "title": "API DescribeTrails was invoked from a known malicious IP address.",
+            "description": "API DescribeTrails was invoked from IP address 198.51.100.66 on the custom threat list."
+        }
+    })
+}
+
 /// An alert as an SQS subscriber receives it (the SNS envelope, default message parsed).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alert {
@@ -682,6 +828,14 @@ impl CtEvent {
         let mut e = CtEvent::new(account, event_name, event_id);
         e.event_source = "organizations.amazonaws.com".into();
         e.request_parameters = Value::Null;
+        e
+    }
+
+    /// A GuardDuty call (`guardduty.amazonaws.com`) in `account`.
+    pub fn guardduty(account: &str, event_name: &str, event_id: &str, request: Value) -> CtEvent {
+        let mut e = CtEvent::new(account, event_name, event_id);
+        e.event_source = "guardduty.amazonaws.com".into();
+        e.request_parameters = request;
         e
     }
 
@@ -775,7 +929,7 @@ impl CtEvent {
             "version": "0",
             "id": "7e0a3c55-aaaa-bbbb-cccc-ddddeeeeffff",
             "detail-type": self.detail_type,
-            "source": if self.event_source == "organizations.amazonaws.com" { "aws.organizations" } else { "aws.cloudtrail" },
+            "source": format!("aws.{}", self.event_source.split('.').next().unwrap_or("cloudtrail")),
             "account": self.account,
             "time": "2026-11-23T10:00:00Z",
             "region": REGION,

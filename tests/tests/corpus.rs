@@ -33,18 +33,40 @@ struct Corpus {
     guardrails: &'static [&'static str],
     /// A floor on the number of cases: the corpus must not shrink unnoticed.
     min_cases: usize,
+    /// Guardrails with no automatic remediation (their violations are alerted only).
+    alert_only: &'static [&'static str],
+    /// Guardrails with no attempt verdict (a finding is not a call that can fail).
+    no_attempts: &'static [&'static str],
 }
 
-const CORPORA: [Corpus; 2] = [
+const CORPORA: [Corpus; 4] = [
     Corpus {
         name: "trail",
         guardrails: &["trail-tampering"],
         min_cases: 60,
+        alert_only: &[],
+        no_attempts: &[],
     },
     Corpus {
         name: "org",
         guardrails: &["account-placement", "scp-integrity"],
         min_cases: 80,
+        alert_only: &[],
+        no_attempts: &[],
+    },
+    Corpus {
+        name: "root",
+        guardrails: &["root-activity"],
+        min_cases: 45,
+        alert_only: &["root-activity"],
+        no_attempts: &[],
+    },
+    Corpus {
+        name: "guardduty",
+        guardrails: &["guardduty-tampering", "guardduty-finding"],
+        min_cases: 75,
+        alert_only: &["guardduty-finding"],
+        no_attempts: &["guardduty-finding"],
     },
 ];
 
@@ -486,7 +508,8 @@ fn expected_cases_are_well_formed() {
 }
 
 /// Each guardrail of a corpus is exercised under the main policy by at least one violation
-/// that remediates, one attempt and one benign event it claims.
+/// that remediates (alerted only, for guardrails without remediation), one attempt (unless the
+/// guardrail judges no calls) and one benign event it claims.
 #[test]
 fn every_guardrail_has_violation_attempt_and_benign_cases() {
     for corpus in &CORPORA {
@@ -500,16 +523,31 @@ fn every_guardrail_has_violation_attempt_and_benign_cases() {
                         && c.disposition.as_deref() == Some(disposition)
                 })
             };
-            assert!(
-                main("violation", "remediate"),
-                "{}: {guardrail} has no remediated violation",
-                corpus.name
-            );
-            assert!(
-                main("attempt", "none"),
-                "{}: {guardrail} has no attempt",
-                corpus.name
-            );
+            if corpus.alert_only.contains(guardrail) {
+                assert!(
+                    main("violation", "none"),
+                    "{}: {guardrail} has no (alert-only) violation",
+                    corpus.name
+                );
+                assert!(
+                    !main("violation", "remediate"),
+                    "{}: {guardrail} has no remediation, yet a case remediates",
+                    corpus.name
+                );
+            } else {
+                assert!(
+                    main("violation", "remediate"),
+                    "{}: {guardrail} has no remediated violation",
+                    corpus.name
+                );
+            }
+            if !corpus.no_attempts.contains(guardrail) {
+                assert!(
+                    main("attempt", "none"),
+                    "{}: {guardrail} has no attempt",
+                    corpus.name
+                );
+            }
             assert!(
                 main("benign", "none"),
                 "{}: {guardrail} has no benign event it claims",
@@ -532,12 +570,19 @@ fn folder_evaluation_covers_every_event() {
     let policy = load_policy(MAIN_POLICY).unwrap();
     for corpus in &CORPORA {
         let cases = corpus.load_cases().unwrap();
-        let lines = evaluate_paths(&[corpus.dir().join("events")], &policy, today());
+        let lines: Vec<EvalLine> = evaluate_paths(&[corpus.dir().join("events")], &policy, today())
+            .into_iter()
+            .filter(|l| {
+                l.guardrail
+                    .as_deref()
+                    .is_none_or(|g| corpus.guardrails.contains(&g))
+            })
+            .collect();
         let main_cases = cases.iter().filter(|c| c.policy == MAIN_POLICY).count();
         assert_eq!(
             lines.len(),
             main_cases,
-            "{}: one output line per event",
+            "{}: one output line per event (for this corpus's guardrails)",
             corpus.name
         );
         let errors = lines.iter().filter(|l| l.is_error()).count();
