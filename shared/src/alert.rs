@@ -134,6 +134,7 @@ fn default_document(d: &Decision, r: &Report, ctx: &AlertContext) -> Value {
         "resource": d.subject.resource,
         "actor": d.actor,
         "evidence": d.evidence.iter().map(|(k, v)| json!({"key": k, "value": v})).collect::<Vec<_>>(),
+        "respond": d.respond,
         "disposition": disposition_json(&d.disposition),
         "planned": d.planned.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "steps": r.steps,
@@ -194,6 +195,11 @@ pub fn slack_inert(s: &str) -> String {
     }
 }
 
+/// Whether the decision names a caller (findings and service events do not).
+fn has_actor(d: &Decision) -> bool {
+    d.actor.arn.is_some() || d.actor.identity_type.is_some() || d.actor.source_ip.is_some()
+}
+
 fn opt(s: &Option<String>) -> &str {
     s.as_deref().unwrap_or("unknown")
 }
@@ -240,19 +246,24 @@ fn email_text(d: &Decision, r: &Report, ctx: &AlertContext) -> String {
     ));
     t.push_str(&format!("What happened: {}\n", plain_inert(&d.summary)));
     t.push_str(&format!("Why it matters: {}\n", plain_inert(&d.reason)));
-    t.push_str(&format!(
-        "Who: {} ({})\n",
-        plain_inert(opt(&d.actor.arn)),
-        plain_inert(opt(&d.actor.identity_type))
-    ));
-    t.push_str(&format!(
-        "Source IP: {}\n",
-        plain_inert(opt(&d.actor.source_ip))
-    ));
-    t.push_str(&format!(
-        "User agent: {}\n",
-        plain_inert(opt(&d.actor.user_agent))
-    ));
+    if let Some(respond) = &d.respond {
+        t.push_str(&format!("First response: {}\n", plain_inert(respond)));
+    }
+    if has_actor(d) {
+        t.push_str(&format!(
+            "Who: {} ({})\n",
+            plain_inert(opt(&d.actor.arn)),
+            plain_inert(opt(&d.actor.identity_type))
+        ));
+        t.push_str(&format!(
+            "Source IP: {}\n",
+            plain_inert(opt(&d.actor.source_ip))
+        ));
+        t.push_str(&format!(
+            "User agent: {}\n",
+            plain_inert(opt(&d.actor.user_agent))
+        ));
+    }
     t.push_str(&format!(
         "Where: account {}, region {}, resource {}\n",
         plain_inert(opt(&d.subject.account)),
@@ -324,26 +335,34 @@ fn chatbot(d: &Decision, r: &Report, ctx: &AlertContext) -> Value {
     );
     let mut desc = String::new();
     desc.push_str(&format!("*What happened:* {}\n", slack_inert(&d.summary)));
-    desc.push_str(&format!(
-        "*Who:* {} from {}\n",
-        slack_inert(opt(&d.actor.arn)),
-        slack_inert(opt(&d.actor.source_ip))
-    ));
-    desc.push_str(&format!(
-        "*User agent:* {}\n",
-        slack_inert(opt(&d.actor.user_agent))
-    ));
+    if has_actor(d) {
+        desc.push_str(&format!(
+            "*Who:* {} from {}\n",
+            slack_inert(opt(&d.actor.arn)),
+            slack_inert(opt(&d.actor.source_ip))
+        ));
+        desc.push_str(&format!(
+            "*User agent:* {}\n",
+            slack_inert(opt(&d.actor.user_agent))
+        ));
+    }
     desc.push_str(&format!(
         "*Where:* {} / {} / {}\n",
         slack_inert(opt(&d.subject.account)),
         slack_inert(opt(&d.subject.region)),
         slack_inert(opt(&d.subject.resource))
     ));
-    for (k, v) in &r.context {
+    for (k, v) in d.evidence.iter().chain(&r.context) {
         desc.push_str(&format!(
             "*{}:* {}\n",
             k.replace(['<', '>', '&', '`', '*'], ""),
             slack_inert(v)
+        ));
+    }
+    if let Some(respond) = &d.respond {
+        desc.push_str(&format!(
+            "*First response:* {}\n",
+            respond.replace(['<', '>', '&', '`', '*', '@', '\n', '\r'], "")
         ));
     }
     desc.push_str(&format!(

@@ -68,6 +68,7 @@ fn base(
         subject,
         actor,
         evidence: Vec::new(),
+        respond: None,
         planned: Vec::new(),
         disposition: Disposition::None,
     }
@@ -167,6 +168,7 @@ fn apply(mut d: Decision, j: Judgement, policy: &Policy, today: NaiveDate) -> De
     d.summary = j.summary;
     d.reason = j.reason;
     d.evidence = j.evidence;
+    d.respond = j.respond;
     d.planned = j.planned;
     if j.subject.account.is_some() {
         d.subject.account = j.subject.account;
@@ -221,6 +223,7 @@ fn apply(mut d: Decision, j: Judgement, policy: &Policy, today: NaiveDate) -> De
 }
 
 fn benign(mut d: Decision, reason: String) -> Decision {
+    d.respond = None;
     d.verdict = Verdict::Benign;
     d.severity = Severity::Info;
     d.reason = reason;

@@ -299,6 +299,8 @@ pub struct Decision {
     pub actor: Actor,
     /// Facts from the event that support the verdict, in display order.
     pub evidence: Vec<(String, String)>,
+    /// What a responder must do first (for guardrails whose remedy is a person's).
+    pub respond: Option<String>,
     /// The remediation steps the policy calls for (whatever the disposition).
     pub planned: Vec<Action>,
     pub disposition: Disposition,

@@ -338,6 +338,15 @@ pub(crate) fn judge_finding(
         j.reason = "an archived finding (suppressed or closed by a person or a rule)".into();
         return j;
     }
+    if let Some(desc) = finding.description.as_deref().filter(|s| !s.is_empty()) {
+        j.evidence.push(("description".into(), desc.to_string()));
+    }
+    j.respond = Some(format!(
+        "Open finding {} in the GuardDuty console of the administrator account ({}), region {}, and follow its remediation guidance; archive it only once it is explained.",
+        finding.id.as_deref().unwrap_or("(no id)"),
+        policy.guardduty.administrator,
+        j.subject.region.as_deref().unwrap_or("unknown")
+    ));
     let listed = policy.guardduty.finding_types.iter().any(|t| t == &ftype);
     let Some(severity) = finding.severity.filter(|s| s.is_finite()) else {
         if listed {

@@ -19,6 +19,8 @@ pub(crate) struct Judgement {
     pub reason: String,
     pub subject: Subject,
     pub evidence: Vec<(String, String)>,
+    /// What a responder must do first.
+    pub respond: Option<String>,
     pub planned: Vec<Action>,
 }
 
@@ -32,6 +34,7 @@ impl Judgement {
             reason: String::new(),
             subject: Subject::default(),
             evidence: Vec::new(),
+            respond: None,
             planned: Vec::new(),
         }
     }

@@ -29,7 +29,7 @@ const CREDENTIAL_CALLS: [&str; 8] = [
 ];
 
 /// What a responder does first, by kind of root activity.
-const RESPOND_LOGIN: &str = "Confirm with the account owner that this sign-in was sanctioned. If not: reset the root password, replace the root MFA device, delete any root access keys, review everything the root user did since this sign-in (CloudTrail, userIdentity.type = Root), and consider centralized root access to remove root credentials.";
+const RESPOND_LOGIN: &str = "Confirm with the account owner that this sign-in was sanctioned. If not: reset the root password, replace the root MFA device, delete any root access keys, review everything the root user did since this sign-in (CloudTrail events whose identity type is Root), and consider centralized root access to remove root credentials.";
 const RESPOND_CREDENTIAL: &str = "Treat as a compromise until proven otherwise: delete the new root credential at once (IAM > Security credentials as root, or centralized root access), reset the root password, replace the root MFA device, then review every root call since the last sanctioned sign-in.";
 const RESPOND_ATTEMPT: &str = "Check whether the source IP is known. Repeated failures are a password-guessing attempt: make sure the root user has MFA and a strong password, and watch for a successful sign-in from the same IP.";
 const RESPOND_CALL: &str = "Confirm with the account owner that this root session is sanctioned; if not, reset the root password, replace the root MFA device, delete any root access keys and review the session's calls in CloudTrail.";
@@ -93,7 +93,7 @@ pub(crate) fn judge(
             j.summary = format!("Failed root console sign-in ({why})");
             j.reason = "someone tried to sign in as root and failed".into();
             j.evidence.push(("error".into(), why));
-            j.evidence.push(("respond".into(), RESPOND_ATTEMPT.into()));
+            j.respond = Some(RESPOND_ATTEMPT.into());
         } else {
             j.verdict = Verdict::Violation;
             j.severity = if mfa == Mfa::Yes {
@@ -107,7 +107,7 @@ pub(crate) fn judge(
             } else {
                 "the root user signed in without MFA: the account's most powerful credential is protected by a password alone".into()
             };
-            j.evidence.push(("respond".into(), RESPOND_LOGIN.into()));
+            j.respond = Some(RESPOND_LOGIN.into());
         }
         return Some(sanction(j, policy, account.as_deref(), today));
     }
@@ -124,7 +124,7 @@ pub(crate) fn judge(
         j.summary = format!("Root called {source} {name}, which failed ({code})");
         j.reason = "the root user is in use (the call itself failed)".into();
         j.evidence.push(("error".into(), code));
-        j.evidence.push(("respond".into(), RESPOND_CALL.into()));
+        j.respond = Some(RESPOND_CALL.into());
         return Some(sanction(j, policy, account.as_deref(), today));
     }
 
@@ -133,7 +133,7 @@ pub(crate) fn judge(
         j.severity = Severity::High;
         j.summary = "Root password changed".into();
         j.reason = "the root user's password was changed".into();
-        j.evidence.push(("respond".into(), RESPOND_CALL.into()));
+        j.respond = Some(RESPOND_CALL.into());
     } else if source == "iam.amazonaws.com" && CREDENTIAL_CALLS.contains(&name) {
         j.severity = Severity::Critical;
         j.summary = format!("Root called iam {name}");
@@ -142,18 +142,17 @@ pub(crate) fn judge(
         } else {
             "the root user created or re-activated a long-term credential".into()
         };
-        j.evidence
-            .push(("respond".into(), RESPOND_CREDENTIAL.into()));
+        j.respond = Some(RESPOND_CREDENTIAL.into());
     } else if record.read_only == Some(true) {
         j.severity = Severity::Low;
         j.summary = format!("Root called {source} {name} (read-only)");
         j.reason = "the root user is in use".into();
-        j.evidence.push(("respond".into(), RESPOND_CALL.into()));
+        j.respond = Some(RESPOND_CALL.into());
     } else {
         j.severity = Severity::High;
         j.summary = format!("Root called {source} {name}");
         j.reason = "the root user changed something".into();
-        j.evidence.push(("respond".into(), RESPOND_CALL.into()));
+        j.respond = Some(RESPOND_CALL.into());
     }
     Some(sanction(j, policy, account.as_deref(), today))
 }
