@@ -357,6 +357,17 @@ s3_bucket = "{bucket}"
         api: &runtime_api::RuntimeApi,
         policy_toml: &str,
     ) -> Result<tokio::process::Child, BoxError> {
+        self.spawn_function_with(name, api, policy_toml, &[]).await
+    }
+
+    /// [`World::spawn_function`] with extra environment variables.
+    pub async fn spawn_function_with(
+        &self,
+        name: &str,
+        api: &runtime_api::RuntimeApi,
+        policy_toml: &str,
+        env: &[(&str, &str)],
+    ) -> Result<tokio::process::Child, BoxError> {
         let dir = std::env::temp_dir().join(format!(
             "driftguard-{name}-{}-{}",
             std::process::id(),
@@ -390,6 +401,7 @@ s3_bucket = "{bucket}"
             .env("AWS_ENDPOINT_URL", &self.moto.endpoint)
             .env("DRIFTGUARD_TOPIC_ARN", &self.topic_arn)
             .env("DRIFTGUARD_POLICY", &policy_path)
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::inherit())
             .kill_on_drop(true)

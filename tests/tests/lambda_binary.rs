@@ -1,5 +1,5 @@
-//! The real trail-guard binary through the Lambda Runtime API: one event in, the response
-//! and the side effect in moto checked.
+//! The real function binaries through the Lambda Runtime API: events in, the responses and
+//! the side effects in moto checked.
 #![allow(clippy::indexing_slicing)] // test assertions index JSON documents
 
 use driftguard_tests::runtime_api::{Answer, RuntimeApi};
@@ -110,5 +110,121 @@ async fn org_guard_binary_moves_an_account_back() -> Result<(), BoxError> {
     };
     assert_eq!(body["outcome"], "remediated");
     assert_eq!(w.parent_of(&w.member_account).await?, org.production);
+    Ok(())
+}
+
+#[tokio::test]
+async fn guardduty_guard_binary_re_enables_a_detector_and_pages_a_finding_once()
+-> Result<(), BoxError> {
+    let w = World::start().await?;
+    w.create_findings_table("driftguard-findings").await?;
+    let gd = w.member_guardduty();
+    let id = gd
+        .create_detector()
+        .enable(true)
+        .send()
+        .await?
+        .detector_id
+        .ok_or("no detector id")?;
+    gd.update_detector()
+        .detector_id(&id)
+        .enable(false)
+        .send()
+        .await?;
+    let api = RuntimeApi::start().await?;
+    let child = w
+        .spawn_function_with(
+            "guardduty-guard",
+            &api,
+            &w.guardduty_policy_toml("enforce", ""),
+            &[("DRIFTGUARD_FINDINGS_TABLE", "driftguard-findings")],
+        )
+        .await?;
+    let ev = CtEvent::guardduty(
+        &w.member_account,
+        "UpdateDetector",
+        "a2b3c4d5-6666-4777-8888-e9990000bbbb",
+        serde_json::json!({"detectorId": id, "enable": false}),
+    )
+    .to_json();
+    api.invoke("req-gd-1", ev).await;
+    let finding = driftguard_tests::finding_event(
+        &w.audit_account,
+        &w.member_account,
+        "b1c2d3e4f5",
+        "CredentialAccess:IAMUser/AnomalousBehavior",
+        7.5,
+        1,
+    );
+    api.invoke("req-gd-2", finding.clone()).await;
+    api.invoke("req-gd-3", finding).await;
+    let mut bodies = Vec::new();
+    for req in ["req-gd-1", "req-gd-2", "req-gd-3"] {
+        match api.answer(req, Duration::from_secs(30)).await {
+            Some(Answer::Response(body)) => bodies.push(body),
+            other => return Err(format!("{req}: {other:?}").into()),
+        }
+    }
+    let mut child = child;
+    child.start_kill()?;
+    assert_eq!(bodies[0]["outcome"], "remediated");
+    let status = gd.get_detector().detector_id(&id).send().await?.status;
+    assert_eq!(
+        status,
+        Some(aws_sdk_guardduty::types::DetectorStatus::Enabled)
+    );
+    assert!(bodies[1]["alert_message_id"].is_string());
+    assert!(
+        bodies[2]["alert_message_id"].is_null(),
+        "a repeat of the finding is not paged again"
+    );
+    let alerts = w.alerts(Duration::from_secs(5)).await?;
+    assert_eq!(alerts.len(), 2, "the tampering alert and one finding alert");
+    Ok(())
+}
+
+#[tokio::test]
+async fn root_guard_binary_alerts_a_root_sign_in() -> Result<(), BoxError> {
+    let w = World::start().await?;
+    let api = RuntimeApi::start().await?;
+    let policy = format!(
+        "management_account = \"{}\"\naudit_account = \"{}\"\n",
+        driftguard_tests::MANAGEMENT_ACCOUNT,
+        w.audit_account
+    );
+    let child = w.spawn_function("root-guard", &api, &policy).await?;
+    let mut ev = CtEvent::new(
+        &w.member_account,
+        "ConsoleLogin",
+        "b3c4d5e6-7777-4888-9999-f0001111cccc",
+    )
+    .to_json();
+    ev["detail-type"] = "AWS Console Sign In via CloudTrail".into();
+    ev["detail"]["eventSource"] = "signin.amazonaws.com".into();
+    ev["detail"]["userIdentity"] = serde_json::json!({
+        "type": "Root",
+        "principalId": w.member_account,
+        "arn": format!("arn:aws:iam::{}:root", w.member_account),
+        "accountId": w.member_account
+    });
+    ev["detail"]["responseElements"] = serde_json::json!({"ConsoleLogin": "Success"});
+    ev["detail"]["additionalEventData"] = serde_json::json!({"MFAUsed": "Yes"});
+    api.invoke("req-root-1", ev).await;
+    let answer = api.answer("req-root-1", Duration::from_secs(30)).await;
+    let mut child = child;
+    child.start_kill()?;
+    let Some(Answer::Response(body)) = answer else {
+        return Err(format!("no response: {answer:?}").into());
+    };
+    assert_eq!(
+        (&body["guardrail"], &body["verdict"], &body["severity"]),
+        (
+            &serde_json::json!("root-activity"),
+            &serde_json::json!("violation"),
+            &serde_json::json!("high")
+        )
+    );
+    let alert = w.one_alert().await?;
+    assert_eq!(alert.attributes["guardrail"], "root-activity");
     Ok(())
 }
