@@ -121,6 +121,17 @@ fn main() -> ExitCode {
                     p.scps.len(),
                     p.exemptions.len()
                 );
+                let _ = writeln!(
+                    out,
+                    "  GuardDuty: administrator {}, auto-enable {}, findings alerted at severity >= {:.1} or of {} listed types; {} sanctioned root procedures",
+                    p.guardduty.administrator,
+                    p.guardduty
+                        .auto_enable
+                        .map_or("not managed", |a| a.as_str()),
+                    p.guardduty.severity_threshold,
+                    p.guardduty.finding_types.len(),
+                    p.root.sanctioned.len()
+                );
                 for g in driftguard_shared::GuardrailId::ALL {
                     let _ = writeln!(out, "  {g}: {:?}", p.mode(g));
                 }

@@ -1413,4 +1413,80 @@ reason = "incident response"
         assert!(wildcard_match("a*b*c", "axxbyyc"));
         assert!(!wildcard_match("a*b*c", "axxbyy"));
     }
+
+    const BASE: &str = "management_account = \"011111111111\"\naudit_account = \"022222222222\"\n";
+
+    #[test]
+    fn guardduty_defaults_follow_the_audit_account() {
+        let p = Policy::parse(BASE, "p.toml").unwrap();
+        assert_eq!(p.guardduty.administrator, "022222222222");
+        assert_eq!(p.guardduty.auto_enable, None);
+        assert!((p.guardduty.severity_threshold - 7.0).abs() < f64::EPSILON);
+        assert_eq!(p.guardduty.finding_types, DEFAULT_FINDING_TYPES.to_vec());
+        assert!(p.root.sanctioned.is_empty());
+    }
+
+    #[test]
+    fn guardduty_threshold_is_an_int_or_a_float_in_range() {
+        for (v, want) in [("7", 7.0), ("6.5", 6.5), ("10", 10.0)] {
+            let p = Policy::parse(
+                &format!("{BASE}[guardduty]\nseverity_threshold = {v}\nauto_enable = \"NEW\"\n"),
+                "p.toml",
+            )
+            .unwrap();
+            assert!((p.guardduty.severity_threshold - want).abs() < f64::EPSILON);
+            assert_eq!(p.guardduty.auto_enable, Some(AutoEnable::New));
+        }
+        let (key, line, reason) = refused(&format!("{BASE}[guardduty]\nseverity_threshold = 11\n"));
+        assert_eq!((key.as_str(), line), ("guardduty.severity_threshold", 4));
+        assert!(reason.contains("1.0 to 10.0"), "{reason}");
+        let (key, _, _) = refused(&format!(
+            "{BASE}[guardduty]\nseverity_threshold = \"high\"\n"
+        ));
+        assert_eq!(key, "guardduty.severity_threshold");
+        let (key, line, reason) = refused(&format!("{BASE}[guardduty]\nauto_enable = \"all\"\n"));
+        assert_eq!((key.as_str(), line), ("guardduty.auto_enable", 4));
+        assert!(reason.contains("\"ALL\""), "{reason}");
+        let (key, _, _) = refused(&format!(
+            "{BASE}[guardduty]\nadministrator = 222222222222\n"
+        ));
+        assert_eq!(key, "guardduty.administrator");
+        let (key, _, _) = refused(&format!(
+            "{BASE}[guardduty]\nfinding_types = [\"not a type\"]\n"
+        ));
+        assert_eq!(key, "guardduty.finding_types[0]");
+        let (key, _, reason) = refused(&format!("{BASE}[guardduty]\nthreshold = 7\n"));
+        assert!(reason.contains("unknown field"), "{key}: {reason}");
+    }
+
+    #[test]
+    fn sanctioned_root_needs_account_expiry_and_reason() {
+        let ok = format!(
+            "{BASE}[[root.sanctioned]]\naccount = \"033333333333\"\nexpires = 2026-12-31\nreason = \"CHG-1\"\n"
+        );
+        let p = Policy::parse(&ok, "p.toml").unwrap();
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap();
+        assert!(
+            p.root.sanctioned("033333333333", day(31)).is_some(),
+            "inclusive"
+        );
+        assert!(
+            p.root
+                .sanctioned("033333333333", NaiveDate::from_ymd_opt(2027, 1, 1).unwrap())
+                .is_none()
+        );
+        assert!(p.root.sanctioned("044444444444", day(1)).is_none());
+        let (key, _, _) = refused(&ok.replace("reason = \"CHG-1\"", "reason = \" \""));
+        assert_eq!(key, "root.sanctioned[0].reason");
+        let (key, _, _) = refused(&ok.replace("expires = 2026-12-31\n", ""));
+        assert!(
+            key.contains("expires") || key == "<document>" || key.starts_with("root"),
+            "{key}"
+        );
+        let twice = format!(
+            "{ok}[[root.sanctioned]]\naccount = \"033333333333\"\nexpires = 2026-12-31\nreason = \"again\"\n"
+        );
+        let (key, _, _) = refused(&twice);
+        assert_eq!(key, "root.sanctioned[1].account");
+    }
 }
