@@ -494,3 +494,57 @@ async fn an_unavailable_ledger_still_alerts() -> Result<(), BoxError> {
     assert_eq!(alerts[0].attributes["severity"], "high");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_claim_held_by_another_invocation_is_retried_then_taken_over_when_stale()
+-> Result<(), BoxError> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let w = World::start().await?;
+    w.create_findings_table("driftguard-findings").await?;
+    let admin = mock_client!(aws_sdk_guardduty, []);
+    let pipeline = w.guardduty_guard(
+        &w.guardduty_policy_toml("enforce", ""),
+        admin,
+        Some("driftguard-findings"),
+    )?;
+    let id = "9f8e7d6c5b4a";
+    let ev = finding_event(
+        &w.audit_account,
+        &w.member_account,
+        id,
+        "Backdoor:EC2/C&CActivity.B",
+        8.0,
+        1,
+    );
+    let now = chrono::Utc::now().timestamp();
+    let claim = |claimed_at: i64| {
+        aws_sdk_dynamodb::Client::new(&w.audit)
+            .put_item()
+            .table_name("driftguard-findings")
+            .item(
+                "pk",
+                AttributeValue::S(format!("finding#{}#us-east-1#{id}", w.member_account)),
+            )
+            .item("state", AttributeValue::S("claimed".into()))
+            .item("token", AttributeValue::S("another-invocation".into()))
+            .item("band", AttributeValue::N("3".into()))
+            .item("severity", AttributeValue::S("high".into()))
+            .item("claimed_at", AttributeValue::N(claimed_at.to_string()))
+            .send()
+    };
+    // Another invocation claimed it a moment ago and has not confirmed: retry later.
+    claim(now - 5).await?;
+    let err = pipeline
+        .handle(&ev, Some("req-1"))
+        .await
+        .err()
+        .ok_or("must fail while another invocation holds the claim")?;
+    assert_eq!(err.kind(), "driftguard.AlertInFlight");
+    assert!(w.alerts(Duration::from_millis(500)).await?.is_empty());
+    // That invocation died: its claim goes stale and the retry pages.
+    claim(now - 600).await?;
+    let resp = pipeline.handle(&ev, Some("req-2")).await?;
+    assert!(resp.alert_message_id.is_some());
+    assert_eq!(w.alerts(Duration::from_secs(5)).await?.len(), 1);
+    Ok(())
+}
