@@ -162,6 +162,14 @@ impl CloudTrailRecord {
         non_empty(&self.error_code).is_some() || non_empty(&self.error_message).is_some()
     }
 
+    /// The error code, else the error message, of a failed call ("" if it did not fail).
+    pub fn error_text(&self) -> String {
+        non_empty(&self.error_code)
+            .or_else(|| non_empty(&self.error_message))
+            .unwrap_or_default()
+            .to_string()
+    }
+
     pub fn source(&self) -> &str {
         self.event_source.as_deref().unwrap_or("")
     }

@@ -247,9 +247,57 @@ pub enum EnvError {
         "environment variable DRIFTGUARD_TOPIC_ARN is not set: set it to the alert SNS topic ARN"
     )]
     MissingTopic,
+    #[error("environment variable {name} is not set: set it to {what}")]
+    Missing {
+        name: &'static str,
+        what: &'static str,
+    },
+}
+
+/// Why a function cannot start (the Lambda runtime reports it as an init error).
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Env(#[from] EnvError),
+    #[error(transparent)]
+    Policy(#[from] crate::PolicyError),
+}
+
+/// A function's cold start: its environment, the policy file it ships with, and the one SDK
+/// configuration every client derives from. Built once, reused by warm invocations.
+pub async fn cold_start() -> Result<(FunctionEnv, Arc<Policy>, aws_config::SdkConfig), StartupError>
+{
+    let env = FunctionEnv::from_env()?;
+    let policy = Arc::new(Policy::load(&env.policy_path)?);
+    let config = crate::aws::load_sdk_config(&crate::aws::SdkOverrides::default()).await;
+    Ok((env, policy, config))
+}
+
+/// Serve Lambda invocations with a pipeline until the runtime stops: the whole of a
+/// function's `main` after its cold start.
+pub async fn serve<R: Remediator>(pipeline: &Pipeline<R>) -> Result<(), lambda_runtime::Error> {
+    use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| async move {
+        pipeline
+            .handle(&event.payload, Some(&event.context.request_id))
+            .await
+            .map_err(|e| Diagnostic {
+                error_type: e.kind().to_string(),
+                error_message: e.to_string(),
+            })
+    }))
+    .await
 }
 
 impl FunctionEnv {
+    /// A required function-specific variable (e.g. `DRIFTGUARD_FINDINGS_TABLE`).
+    pub fn require(name: &'static str, what: &'static str) -> Result<String, EnvError> {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .ok_or(EnvError::Missing { name, what })
+    }
+
     /// `DRIFTGUARD_TOPIC_ARN` (required) and `DRIFTGUARD_POLICY` (default: `policy.toml` in
     /// `LAMBDA_TASK_ROOT`, where the deployment ships it, else the working directory).
     pub fn from_env() -> Result<FunctionEnv, EnvError> {

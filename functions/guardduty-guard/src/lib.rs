@@ -11,14 +11,12 @@ pub mod ledger;
 
 use aws_config::SdkConfig;
 use aws_sdk_guardduty::types::{AccountDetail, AutoEnableMembers, DetectorStatus};
-use driftguard_shared::aws::{
-    AssumeRoleError, RoleSessions, SdkOverrides, in_region, load_sdk_config,
-};
+use driftguard_shared::aws::{AssumeRoleError, RoleSessions, in_region};
 use driftguard_shared::decision::{Action, Decision, GuardrailId};
 use driftguard_shared::directory::{account_context, account_email};
 use driftguard_shared::outcome::{Report, StepStatus, run_steps};
 use driftguard_shared::pipeline::{
-    AlertClaim, AlertGate, AlertSink, FunctionEnv, Pipeline, Remediator,
+    AlertClaim, AlertGate, AlertSink, FunctionEnv, Pipeline, Remediator, StartupError, cold_start,
 };
 use driftguard_shared::policy::{AutoEnable, Policy};
 use ledger::FindingLedger;
@@ -445,27 +443,13 @@ pub fn pipeline(
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error(transparent)]
-    Env(#[from] driftguard_shared::pipeline::EnvError),
-    #[error(transparent)]
-    Policy(#[from] driftguard_shared::PolicyError),
-    #[error(
-        "environment variable DRIFTGUARD_FINDINGS_TABLE is not set: set it to the DynamoDB table that deduplicates finding alerts (the audit module creates it and sets it)"
-    )]
-    MissingTable,
-}
-
 /// Cold start: environment, policy, SDK config; built once, reused by warm invocations.
 pub async fn from_env() -> Result<Pipeline<GuardDutyRemediator>, StartupError> {
-    let env = FunctionEnv::from_env()?;
-    let table = std::env::var("DRIFTGUARD_FINDINGS_TABLE")
-        .ok()
-        .filter(|t| !t.is_empty())
-        .ok_or(StartupError::MissingTable)?;
-    let policy = Arc::new(Policy::load(&env.policy_path)?);
-    let config = load_sdk_config(&SdkOverrides::default()).await;
+    let table = FunctionEnv::require(
+        "DRIFTGUARD_FINDINGS_TABLE",
+        "the DynamoDB table that deduplicates finding alerts (the audit module creates it and sets it)",
+    )?;
+    let (env, policy, config) = cold_start().await?;
     Ok(pipeline(
         policy,
         &env.topic_arn,

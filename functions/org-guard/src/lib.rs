@@ -7,11 +7,11 @@
 
 use aws_config::SdkConfig;
 use aws_sdk_organizations::types::{PolicyType, PolicyTypeStatus};
-use driftguard_shared::aws::{AssumeRoleError, RoleSessions, SdkOverrides, load_sdk_config};
+use driftguard_shared::aws::{AssumeRoleError, RoleSessions};
 use driftguard_shared::decision::{Action, Decision, GuardrailId};
 use driftguard_shared::guardrails::org::same_document;
 use driftguard_shared::outcome::{Report, StepResult, StepStatus, run_steps};
-use driftguard_shared::pipeline::{AlertSink, FunctionEnv, Pipeline, Remediator};
+use driftguard_shared::pipeline::{AlertSink, Pipeline, Remediator, StartupError, cold_start};
 use driftguard_shared::policy::{ParentRef, Policy, TargetRef};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -695,18 +695,9 @@ pub async fn pipeline(policy: Policy, topic_arn: &str, wiring: Wiring) -> Pipeli
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error(transparent)]
-    Env(#[from] driftguard_shared::pipeline::EnvError),
-    #[error(transparent)]
-    Policy(#[from] driftguard_shared::PolicyError),
-}
-
 /// Cold start: environment, policy, SDK config, OU paths; reused by warm invocations.
 pub async fn from_env() -> Result<Pipeline<OrgRemediator>, StartupError> {
-    let env = FunctionEnv::from_env()?;
-    let policy = Policy::load(&env.policy_path)?;
-    let config = load_sdk_config(&SdkOverrides::default()).await;
+    let (env, policy, config) = cold_start().await?;
+    let policy = Arc::unwrap_or_clone(policy);
     Ok(pipeline(policy, &env.topic_arn, Wiring::live(&config)).await)
 }

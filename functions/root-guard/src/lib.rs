@@ -7,11 +7,11 @@
 //! administrator), and alerts with what a responder must do first.
 
 use aws_config::SdkConfig;
-use driftguard_shared::aws::{SdkOverrides, in_region, load_sdk_config};
+use driftguard_shared::aws::in_region;
 use driftguard_shared::decision::{Decision, GuardrailId};
 use driftguard_shared::directory::account_context;
 use driftguard_shared::outcome::{Outcome, Report};
-use driftguard_shared::pipeline::{AlertSink, FunctionEnv, Pipeline, Remediator};
+use driftguard_shared::pipeline::{AlertSink, Pipeline, Remediator, StartupError, cold_start};
 use driftguard_shared::policy::Policy;
 use std::sync::Arc;
 
@@ -91,18 +91,8 @@ pub fn pipeline(policy: Arc<Policy>, topic_arn: &str, wiring: Wiring) -> Pipelin
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error(transparent)]
-    Env(#[from] driftguard_shared::pipeline::EnvError),
-    #[error(transparent)]
-    Policy(#[from] driftguard_shared::PolicyError),
-}
-
 /// Cold start: environment, policy, SDK config; built once, reused by warm invocations.
 pub async fn from_env() -> Result<Pipeline<RootResponder>, StartupError> {
-    let env = FunctionEnv::from_env()?;
-    let policy = Arc::new(Policy::load(&env.policy_path)?);
-    let config = load_sdk_config(&SdkOverrides::default()).await;
+    let (env, policy, config) = cold_start().await?;
     Ok(pipeline(policy, &env.topic_arn, Wiring::live(&config)))
 }

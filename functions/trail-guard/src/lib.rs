@@ -8,14 +8,14 @@ use aws_config::SdkConfig;
 use aws_sdk_cloudtrail::types::{
     AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType,
 };
-use driftguard_shared::aws::{AssumeRoleError, RoleSessions, SdkOverrides, load_sdk_config};
+use driftguard_shared::aws::{AssumeRoleError, RoleSessions};
 use driftguard_shared::decision::{Action, Decision, GuardrailId, TrailRef};
 use driftguard_shared::guardrails::trail::{
     AdvancedSelector, BasicSelector, FieldSelector, TrailSettings, bucket_ok, management_coverage,
     weaknesses,
 };
 use driftguard_shared::outcome::{Report, StepStatus, run_steps};
-use driftguard_shared::pipeline::{AlertSink, FunctionEnv, Pipeline, Remediator};
+use driftguard_shared::pipeline::{AlertSink, Pipeline, Remediator, StartupError, cold_start};
 use driftguard_shared::policy::{Policy, TrailDecl};
 use std::sync::Arc;
 
@@ -510,19 +510,9 @@ pub fn pipeline(policy: Arc<Policy>, topic_arn: &str, wiring: Wiring) -> Pipelin
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum StartupError {
-    #[error(transparent)]
-    Env(#[from] driftguard_shared::pipeline::EnvError),
-    #[error(transparent)]
-    Policy(#[from] driftguard_shared::PolicyError),
-}
-
 /// Cold start: environment, policy, SDK config; built once, reused by warm invocations.
 pub async fn from_env() -> Result<Pipeline<TrailRemediator>, StartupError> {
-    let env = FunctionEnv::from_env()?;
-    let policy = Arc::new(Policy::load(&env.policy_path)?);
-    let config = load_sdk_config(&SdkOverrides::default()).await;
+    let (env, policy, config) = cold_start().await?;
     Ok(pipeline(policy, &env.topic_arn, Wiring::live(&config)))
 }
 

@@ -64,12 +64,7 @@ pub(crate) fn judge(
         return Some(j);
     }
     if record.failed() {
-        let code = record
-            .error_code
-            .clone()
-            .filter(|s| !s.is_empty())
-            .or_else(|| record.error_message.clone())
-            .unwrap_or_default();
+        let code = record.error_text();
         j.verdict = Verdict::Attempt;
         j.severity = Severity::Medium;
         j.summary = format!("Failed GuardDuty {name} in {account}/{region} ({code})");

@@ -57,12 +57,7 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 }
 
 fn failed(j: &mut Judgement, record: &CloudTrailRecord, what: &str) {
-    let code = record
-        .error_code
-        .clone()
-        .filter(|s| !s.is_empty())
-        .or_else(|| record.error_message.clone())
-        .unwrap_or_default();
+    let code = record.error_text();
     j.verdict = Verdict::Attempt;
     j.severity = Severity::Medium;
     j.summary = format!("Failed {} {what} ({code})", record.name());

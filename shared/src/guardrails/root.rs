@@ -113,12 +113,7 @@ pub(crate) fn judge(
     }
 
     if record.failed() {
-        let code = record
-            .error_code
-            .clone()
-            .filter(|s| !s.is_empty())
-            .or_else(|| record.error_message.clone())
-            .unwrap_or_default();
+        let code = record.error_text();
         j.verdict = Verdict::Attempt;
         j.severity = Severity::Medium;
         j.summary = format!("Root called {source} {name}, which failed ({code})");

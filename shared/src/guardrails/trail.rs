@@ -465,12 +465,7 @@ pub(crate) fn judge(
     if record.failed() {
         j.verdict = Verdict::Attempt;
         j.severity = Severity::Medium;
-        let code = record
-            .error_code
-            .clone()
-            .filter(|s| !s.is_empty())
-            .or_else(|| record.error_message.clone())
-            .unwrap_or_default();
+        let code = record.error_text();
         j.summary = format!("Failed {name} on trail `{shown}` ({code})");
         j.reason = "the call failed; nothing changed".into();
         j.evidence.push(("error".into(), code));
