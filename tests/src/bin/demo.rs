@@ -1,5 +1,7 @@
 //! The local demo: moto, a small organization with a trail, the trail broken, the event fed
-//! to the real trail-guard binary through a local Lambda Runtime API, and what came out.
+//! to the real trail-guard binary through a local Lambda Runtime API, and what came out; then
+//! an account moved out of its OU (org-guard) and a GuardDuty detector disabled plus a
+//! finding delivered twice (guardduty-guard).
 //! Run it with `bash scripts/demo.sh` (which builds the binaries and installs moto).
 #![allow(clippy::print_stdout, clippy::indexing_slicing)]
 
@@ -144,6 +146,76 @@ async fn main() -> Result<(), BoxError> {
     );
     if parent != org.production {
         return Err("the demo failed: the account was not moved back".into());
+    }
+
+    println!("\n== 11. GuardDuty: someone disables the workload account's detector ...");
+    let gd = w.member_guardduty();
+    let detector = gd
+        .create_detector()
+        .enable(true)
+        .send()
+        .await?
+        .detector_id
+        .ok_or("no detector id")?;
+    gd.update_detector()
+        .detector_id(&detector)
+        .enable(false)
+        .send()
+        .await?;
+    w.create_findings_table("driftguard-findings").await?;
+    let api = RuntimeApi::start().await?;
+    let mut child = w
+        .spawn_function_with(
+            "guardduty-guard",
+            &api,
+            &w.guardduty_policy_toml("enforce", ""),
+            &[("DRIFTGUARD_FINDINGS_TABLE", "driftguard-findings")],
+        )
+        .await?;
+    api.invoke(
+        "demo-request-3",
+        CtEvent::guardduty(
+            &w.member_account,
+            "UpdateDetector",
+            "5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b",
+            serde_json::json!({"detectorId": detector, "enable": false}),
+        )
+        .to_json(),
+    )
+    .await;
+    // ... and GuardDuty reports a High finding twice (it re-sends active findings).
+    let finding = driftguard_tests::finding_event(
+        &w.audit_account,
+        &w.member_account,
+        "4a5b6c7d8e9f",
+        "UnauthorizedAccess:IAMUser/MaliciousIPCaller.Custom",
+        8.0,
+        1,
+    );
+    api.invoke("demo-request-4", finding.clone()).await;
+    api.invoke("demo-request-5", finding).await;
+    for req in ["demo-request-3", "demo-request-4", "demo-request-5"] {
+        match api.answer(req, Duration::from_secs(60)).await {
+            Some(Answer::Response(v)) => println!("   guardduty-guard response: {v}"),
+            other => println!("   guardduty-guard {req}: {other:?}"),
+        }
+    }
+    child.start_kill()?;
+    let _ = child.wait().await;
+    for a in w.alerts(Duration::from_secs(5)).await? {
+        println!("   Alert subject: {}", a.subject);
+        println!("   What happened: {}", a.message["summary"]);
+    }
+    let status = gd
+        .get_detector()
+        .detector_id(&detector)
+        .send()
+        .await?
+        .status;
+    let enabled = status == Some(aws_sdk_guardduty::types::DetectorStatus::Enabled);
+    println!("\n== 12. Detector enabled again: {enabled}; the repeated finding paged once");
+    if !enabled {
+        return Err("the demo failed: the detector is still disabled".into());
     }
     Ok(())
 }
