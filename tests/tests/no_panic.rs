@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use driftguard_shared::alert::{AlertContext, render};
 use driftguard_shared::outcome::{Outcome, Report, StepResult, StepStatus};
 use driftguard_shared::{
-    Decision, Disposition, Event, Policy, Verdict, decide, decode_document, decode_event,
+    Decision, Disposition, Event, Policy, Verdict, decide::decide_all, decode_document,
+    decode_event,
 };
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -299,6 +300,7 @@ fn identity() -> BoxedStrategy<Value> {
             .prop_map(|(t, arn, issuer)| {
                 json!({
                     "type": t, "arn": arn, "accountId": "333333333333", "accessKeyId": "",
+                    "invokedBy": if issuer.is_some() { Value::Null } else { json!("signin.amazonaws.com") },
                     "sessionContext": {"sessionIssuer": {"type": "Role", "arn": issuer},
                                        "attributes": {"mfaAuthenticated": "true", "creationDate": "20131102T010628Z"}}
                 })
@@ -330,8 +332,8 @@ fn record() -> BoxedStrategy<Value> {
         Just(Value::Null),
     ];
     (
-        select(&["cloudtrail.amazonaws.com", "cloudtrail.amazonaws.com", "s3.amazonaws.com", ""][..]),
-        select(&["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "StartLogging"][..]),
+        select(&["cloudtrail.amazonaws.com", "cloudtrail.amazonaws.com", "guardduty.amazonaws.com", "signin.amazonaws.com", "iam.amazonaws.com", "s3.amazonaws.com", ""][..]),
+        select(&["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors", "StartLogging", "DeleteDetector", "UpdateDetector", "DeleteMembers", "UpdateOrganizationConfiguration", "ConsoleLogin", "CheckMfa", "CreateAccessKey"][..]),
         prop::option::weighted(0.85, trail_id()),
         params,
         prop_oneof![trail_settings(), selectors(), json_value(), Just(Value::Null)],
@@ -478,7 +480,19 @@ fn decide_and_render(
     step: StepStatus,
     detail: &str,
 ) -> Result<(), TestCaseError> {
-    let d = decide(event, policy, today);
+    for d in decide_all(event, policy, today) {
+        render_checked(&d, outcome, step, detail)?;
+    }
+    Ok(())
+}
+
+fn render_checked(
+    d: &Decision,
+    outcome: Outcome,
+    step: StepStatus,
+    detail: &str,
+) -> Result<(), TestCaseError> {
+    let d = d.clone();
     check_decision(&d)?;
     let ctx = AlertContext {
         function: "trail-guard".into(),
@@ -670,7 +684,9 @@ fn fixture_values() -> Result<Vec<Value>, String> {
         Ok(())
     }
     let mut out = Vec::new();
-    walk(&fixtures_dir().join("trail").join("events"), &mut out)?;
+    for corpus in ["trail", "org", "root", "guardduty"] {
+        walk(&fixtures_dir().join(corpus).join("events"), &mut out)?;
+    }
     Ok(out)
 }
 
