@@ -21,3 +21,55 @@ ensure_nextest() {
     cargo install --locked cargo-nextest
   fi
 }
+
+ensure_cargo_lambda() {
+  if ! command -v cargo-lambda >/dev/null 2>&1; then
+    echo "installing cargo-lambda (with zig) ..." >&2
+    python3 -m pip install --quiet cargo-lambda
+  fi
+}
+
+# checkov goes into its own virtualenv: its pinned dependencies must not change the moto /
+# boto3 the tests use. Sets CHECKOV to the binary.
+ensure_checkov() {
+  local venv="${DRIFTGUARD_CHECKOV_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/driftguard/checkov-venv}"
+  if [ ! -x "$venv/bin/checkov" ]; then
+    echo "installing checkov into $venv ..." >&2
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet checkov
+  fi
+  CHECKOV="$venv/bin/checkov"
+}
+
+ensure_cfn_lint() {
+  if ! command -v cfn-lint >/dev/null 2>&1; then
+    echo "installing cfn-lint ..." >&2
+    python3 -m pip install --quiet cfn-lint
+  fi
+}
+
+# A Terraform CLI configuration that installs hashicorp/aws from the offline filesystem
+# mirror (no registry access). Sets TF_CLI_CONFIG_FILE; the mirror is
+# $DRIFTGUARD_TF_PLUGIN_MIRROR (default /opt/tf-plugins) when it holds the provider.
+ensure_terraform_mirror() {
+  local mirror="${DRIFTGUARD_TF_PLUGIN_MIRROR:-/opt/tf-plugins}" dir="${1:-${TMPDIR:-/tmp}}"
+  if ! command -v terraform >/dev/null 2>&1; then
+    echo "terraform is not installed (https://developer.hashicorp.com/terraform/install)" >&2
+    return 1
+  fi
+  if [ -d "$mirror/registry.terraform.io/hashicorp/aws" ]; then
+    TF_CLI_CONFIG_FILE="$dir/driftguard.terraformrc"
+    cat > "$TF_CLI_CONFIG_FILE" <<RC
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = ["registry.terraform.io/hashicorp/aws"]
+  }
+  direct {
+    exclude = ["registry.terraform.io/hashicorp/aws"]
+  }
+}
+RC
+    export TF_CLI_CONFIG_FILE
+  fi
+}

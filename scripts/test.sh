@@ -16,3 +16,4 @@ cargo build --workspace --all-targets --locked
 echo "== tests"
 cargo nextest run --workspace --locked --no-fail-fast
 cargo test --workspace --doc --locked
+bash scripts/infra-test.sh
