@@ -36,7 +36,8 @@ ensure_checkov() {
   if [ ! -x "$venv/bin/checkov" ]; then
     echo "installing checkov into $venv ..." >&2
     python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet checkov
+    # Pinned: a new checkov release can add checks; upgrade deliberately.
+    "$venv/bin/python" -m pip install --quiet 'checkov==3.3.30'
   fi
   CHECKOV="$venv/bin/checkov"
 }
