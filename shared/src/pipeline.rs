@@ -168,9 +168,6 @@ impl<R: Remediator> Pipeline<R> {
             Disposition::Exempt { .. } => Report::without_steps(Outcome::Exempt),
             Disposition::None => Report::without_steps(Outcome::None),
         };
-        if decision.needs_alert() {
-            report.context = self.remediator.context(&decision).await;
-        }
         let ctx = AlertContext {
             function: self.function.clone(),
             request_id: request_id.map(str::to_string),
@@ -188,6 +185,8 @@ impl<R: Remediator> Pipeline<R> {
                     in_flight = Some(reason);
                 }
                 AlertGate::Send { claim } => {
+                    // Looked up only for alerts that go out (not for suppressed repeats).
+                    report.context = self.remediator.context(&decision).await;
                     let msg = alert::render(&decision, &report, &ctx);
                     let sent = alert::publish(&self.alerts.sns, &self.alerts.topic_arn, &msg).await;
                     if let Some(claim) = &claim {

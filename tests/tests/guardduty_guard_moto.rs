@@ -26,28 +26,35 @@ fn list_admin_detector() -> Rule {
     })
 }
 
-fn members_with(account: &str, status: &str) -> Rule {
-    let (account, status) = (account.to_string(), status.to_string());
-    mock!(aws_sdk_guardduty::Client::get_members)
-        .match_requests(|r| r.detector_id() == Some(ADMIN_DETECTOR))
-        .then_output(move || {
-            GetMembersOutput::builder()
-                .members(
-                    Member::builder()
-                        .account_id(&account)
-                        .master_id("000000000000")
-                        .email("x@example.com")
-                        .relationship_status(&status)
-                        .updated_at("2026-11-23T10:00:00Z")
-                        .build(),
-                )
-                .build()
-        })
+fn member(account: &str, status: &str) -> GetMembersOutput {
+    GetMembersOutput::builder()
+        .members(
+            Member::builder()
+                .account_id(account)
+                .master_id("000000000000")
+                .email("x@example.com")
+                .relationship_status(status)
+                .updated_at("2026-11-23T10:00:00Z")
+                .build(),
+        )
+        .build()
 }
 
-fn no_members() -> Rule {
+/// GetMembers answers `before` (`None`: not a member), then `after` (read back after
+/// CreateMembers).
+fn members_then(account: &str, before: Option<&str>, after: &str) -> Rule {
+    let (a1, a2) = (account.to_string(), account.to_string());
+    let before = before.map(str::to_string);
+    let after = after.to_string();
     mock!(aws_sdk_guardduty::Client::get_members)
-        .then_output(|| GetMembersOutput::builder().build())
+        .match_requests(|r| r.detector_id() == Some(ADMIN_DETECTOR))
+        .sequence()
+        .output(move || match &before {
+            Some(s) => member(&a1, s),
+            None => GetMembersOutput::builder().build(),
+        })
+        .output(move || member(&a2, &after))
+        .build()
 }
 
 fn create_members_for(account: &str, email: &str) -> Rule {
@@ -110,7 +117,7 @@ async fn deleted_member_detector_is_recreated_and_the_member_re_added() -> Resul
     assert!(detector_states(&w).await?.is_empty());
 
     let list = list_admin_detector();
-    let members = members_with(&w.member_account, "Removed");
+    let members = members_then(&w.member_account, Some("Removed"), "Enabled");
     let create = create_members_for(&w.member_account, "workload@example.com");
     let describe = org_config(AutoEnableMembers::New);
     let update = set_all();
@@ -274,7 +281,7 @@ async fn disabled_detector_is_enabled_again_and_a_replay_is_already_compliant()
 async fn members_deleted_by_the_administrator_are_re_added() -> Result<(), BoxError> {
     let w = World::start().await?;
     let list = list_admin_detector();
-    let members = no_members();
+    let members = members_then(&w.member_account, None, "Enabled");
     let create = create_members_for(&w.member_account, "workload@example.com");
     let describe = org_config(AutoEnableMembers::All);
     let update = set_all();
@@ -300,6 +307,11 @@ async fn members_deleted_by_the_administrator_are_re_added() -> Result<(), BoxEr
         0,
         "auto-enable already ALL: nothing written"
     );
+    assert_eq!(
+        members.num_calls(),
+        2,
+        "read before and read back after CreateMembers"
+    );
     let alert = w.one_alert().await?;
     let statuses: Vec<&str> = alert.message["steps"]
         .as_array()
@@ -316,7 +328,7 @@ async fn members_deleted_by_the_administrator_are_re_added() -> Result<(), BoxEr
 async fn a_member_guardduty_refuses_is_a_failure_alert_and_an_error() -> Result<(), BoxError> {
     let w = World::start().await?;
     let list = list_admin_detector();
-    let members = no_members();
+    let members = members_then(&w.member_account, None, "Enabled");
     let member = w.member_account.clone();
     let refused = mock!(aws_sdk_guardduty::Client::create_members).then_output(move || {
         CreateMembersOutput::builder()
@@ -546,5 +558,66 @@ async fn a_claim_held_by_another_invocation_is_retried_then_taken_over_when_stal
     let resp = pipeline.handle(&ev, Some("req-2")).await?;
     assert!(resp.alert_message_id.is_some());
     assert_eq!(w.alerts(Duration::from_secs(5)).await?.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_member_that_stays_invited_is_a_failure_and_all_meets_new() -> Result<(), BoxError> {
+    let w = World::start().await?;
+    let list = list_admin_detector();
+    let members = members_then(&w.member_account, Some("Removed"), "Invited");
+    let create = create_members_for(&w.member_account, "workload@example.com");
+    let describe = org_config(AutoEnableMembers::All);
+    let update = mock!(aws_sdk_guardduty::Client::update_organization_configuration)
+        .then_output(|| UpdateOrganizationConfigurationOutput::builder().build());
+    let admin = mock_client!(
+        aws_sdk_guardduty,
+        RuleMode::MatchAny,
+        [&list, &members, &create, &describe, &update]
+    );
+    // The policy asks for NEW; the organization has ALL, which is more: never lowered.
+    let policy = w.guardduty_policy_toml("enforce", r#"auto_enable = "NEW""#);
+    let pipeline = w.guardduty_guard(&policy, admin, None)?;
+    let ev = CtEvent::guardduty(
+        &w.audit_account,
+        "DisassociateMembers",
+        "b4c5d6e7-8888-4999-8aaa-0bbbcccdddee",
+        json!({"detectorId": ADMIN_DETECTOR, "accountIds": [w.member_account]}),
+    )
+    .to_json();
+    let err = pipeline
+        .handle(&ev, Some("req-1"))
+        .await
+        .err()
+        .ok_or("a member left Invited is not remediated")?;
+    assert_eq!(err.kind(), "driftguard.RemediationFailed");
+    let alert = w.one_alert().await?;
+    assert_eq!(
+        alert.message["error"],
+        format!(
+            "{} was re-added but its membership is Invited, not Enabled: an account outside the organization must accept the administrator's invitation itself",
+            w.member_account
+        )
+    );
+    assert_eq!(alert.message["steps"][1]["status"], "skipped");
+
+    // The same repair of a member that becomes Enabled: auto-enable ALL is more than the
+    // policy's NEW and is never rewritten.
+    let list = list_admin_detector();
+    let members = members_then(&w.member_account, Some("Removed"), "Enabled");
+    let admin = mock_client!(
+        aws_sdk_guardduty,
+        RuleMode::MatchAny,
+        [&list, &members, &create, &describe, &update]
+    );
+    let pipeline = w.guardduty_guard(&policy, admin, None)?;
+    let resp = pipeline.handle(&ev, Some("req-2")).await?;
+    assert_eq!(resp.outcome, "remediated");
+    assert_eq!(update.num_calls(), 0, "ALL is never lowered to NEW");
+    let alert = w.one_alert().await?;
+    assert_eq!(
+        alert.message["steps"][1]["detail"],
+        "auto-enable is ALL (the policy asks for NEW)"
+    );
     Ok(())
 }

@@ -121,7 +121,7 @@ impl FindingLedger {
     /// Why a claim was refused: the finding was alerted already, or another invocation holds
     /// a fresh claim.
     async fn held(&self, key: &str, now: i64) -> AlertGate {
-        let item = self
+        let item = match self
             .client
             .get_item()
             .table_name(&self.table)
@@ -129,9 +129,25 @@ impl FindingLedger {
             .consistent_read(true)
             .send()
             .await
-            .ok()
-            .and_then(|o| o.item)
-            .unwrap_or_default();
+        {
+            Ok(out) => out.item,
+            Err(e) => {
+                // Unknown: never suppress on a guess.
+                tracing::error!(
+                    key,
+                    error = %aws_sdk_dynamodb::error::DisplayErrorContext(&e),
+                    "finding ledger unreadable: alerting without deduplication"
+                );
+                return AlertGate::Send { claim: None };
+            }
+        };
+        let Some(item) = item else {
+            // The item went away between the refused claim and the read (a failed publish
+            // gave its claim back): let the retry claim again.
+            return AlertGate::Retry {
+                reason: format!("{key} changed while it was being claimed"),
+            };
+        };
         let state = text(&item, "state").unwrap_or("alerted");
         let severity = text(&item, "severity").unwrap_or("unknown");
         if state == "claimed" {

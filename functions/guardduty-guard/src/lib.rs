@@ -45,6 +45,10 @@ pub enum RemediationError {
     #[error("GuardDuty did not process {account}: {reason}")]
     Unprocessed { account: String, reason: String },
     #[error(
+        "{account} was re-added but its membership is {status}, not Enabled: an account outside the organization must accept the administrator's invitation itself"
+    )]
+    NotEnabled { account: String, status: String },
+    #[error(
         "{0} is not a guardduty-guard action; check the EventBridge rule that routed this event"
     )]
     NotMine(String),
@@ -207,6 +211,29 @@ impl GuardDutyRemediator {
                 reason: u.result.unwrap_or_default(),
             });
         }
+        // Organization accounts become Enabled at once; an invitation-based member would
+        // stay Created until it accepts, which driftguard cannot do for it.
+        let after = gd
+            .get_members()
+            .detector_id(detector)
+            .account_ids(account)
+            .send()
+            .await
+            .map_err(|e| api_err("guardduty:GetMembers", &e))?
+            .members
+            .unwrap_or_default()
+            .into_iter()
+            .find(|m| m.account_id.as_deref() == Some(account))
+            .and_then(|m| m.relationship_status);
+        if !after
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("Enabled"))
+        {
+            return Err(RemediationError::NotEnabled {
+                account: account.to_string(),
+                status: after.unwrap_or_else(|| "not a member".into()),
+            });
+        }
         Ok((
             StepStatus::Done,
             format!(
@@ -311,10 +338,23 @@ async fn ensure_auto_enable(
         .await
         .map_err(|e| api_err("guardduty:DescribeOrganizationConfiguration", &e))?;
     let want = wanted(setting);
-    if current.auto_enable_organization_members.as_ref() == Some(&want) {
+    // ALL meets a policy that asks for NEW: never lower the organization's coverage.
+    let meets = match current.auto_enable_organization_members.as_ref() {
+        Some(AutoEnableMembers::All) => true,
+        Some(AutoEnableMembers::New) => setting == AutoEnable::New,
+        _ => false,
+    };
+    if meets {
         return Ok((
             StepStatus::AlreadyCompliant,
-            format!("auto-enable is {}", setting.as_str()),
+            format!(
+                "auto-enable is {} (the policy asks for {})",
+                current
+                    .auto_enable_organization_members
+                    .as_ref()
+                    .map_or("unset", |a| a.as_str()),
+                setting.as_str()
+            ),
         ));
     }
     gd.update_organization_configuration()
@@ -356,9 +396,12 @@ impl Remediator for GuardDutyRemediator {
     async fn claim_alert(&self, decision: &Decision) -> AlertGate {
         match &self.ledger {
             Some(l) => {
+                // Unique per claim: nanoseconds and the finding id.
                 let token = format!(
                     "{}-{}",
-                    now(),
+                    chrono::Utc::now()
+                        .timestamp_nanos_opt()
+                        .unwrap_or_else(|| now().saturating_mul(1_000_000_000)),
                     decision.event_id.as_deref().unwrap_or("no-id")
                 );
                 l.claim(decision, now(), &token).await

@@ -31,6 +31,7 @@ const CREDENTIAL_CALLS: [&str; 8] = [
 /// What a responder does first, by kind of root activity.
 const RESPOND_LOGIN: &str = "Confirm with the account owner that this sign-in was sanctioned. If not: reset the root password, replace the root MFA device, delete any root access keys, review everything the root user did since this sign-in (CloudTrail events whose identity type is Root), and consider centralized root access to remove root credentials.";
 const RESPOND_CREDENTIAL: &str = "Treat as a compromise until proven otherwise: delete the new root credential at once (IAM > Security credentials as root, or centralized root access), reset the root password, replace the root MFA device, then review every root call since the last sanctioned sign-in.";
+const RESPOND_MFA: &str = "Confirm with the account owner that replacing the root MFA device is sanctioned; if not, treat it as a compromise: reset the root password, register a new MFA device the owner holds, delete any root access keys, and review every root call since the last sanctioned sign-in.";
 const RESPOND_ATTEMPT: &str = "Check whether the source IP is known. Repeated failures are a password-guessing attempt: make sure the root user has MFA and a strong password, and watch for a successful sign-in from the same IP.";
 const RESPOND_CALL: &str = "Confirm with the account owner that this root session is sanctioned; if not, reset the root password, replace the root MFA device, delete any root access keys and review the session's calls in CloudTrail.";
 
@@ -132,12 +133,20 @@ pub(crate) fn judge(
     } else if source == "iam.amazonaws.com" && CREDENTIAL_CALLS.contains(&name) {
         j.severity = Severity::Critical;
         j.summary = format!("Root called iam {name}");
-        j.reason = if name.contains("MFA") {
+        let mfa_change = name.contains("MFA");
+        j.reason = if mfa_change {
             "the root user weakened its own MFA".into()
         } else {
             "the root user created or re-activated a long-term credential".into()
         };
-        j.respond = Some(RESPOND_CREDENTIAL.into());
+        j.respond = Some(
+            if mfa_change {
+                RESPOND_MFA
+            } else {
+                RESPOND_CREDENTIAL
+            }
+            .into(),
+        );
     } else if record.read_only == Some(true) {
         j.severity = Severity::Low;
         j.summary = format!("Root called {source} {name} (read-only)");
@@ -159,7 +168,9 @@ fn sanction(
     account: Option<&str>,
     today: NaiveDate,
 ) -> Judgement {
-    if j.verdict != Verdict::Violation {
+    // A sanctioned procedure (an MFA device replacement, say) never covers new long-term
+    // root credentials: root access keys are not part of any procedure.
+    if j.verdict != Verdict::Violation || j.respond.as_deref() == Some(RESPOND_CREDENTIAL) {
         return j;
     }
     if let Some(s) = account.and_then(|a| policy.root.sanctioned(a, today)) {
