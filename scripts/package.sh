@@ -42,13 +42,16 @@ cargo lambda build --release --arm64 --output-format zip --locked "${pkg_args[@]
 
 echo "== writing $out/<function>.zip"
 mkdir -p "$out"
-python3 - "$policy" "$out" "${functions[@]}" <<'PY'
+# Where cargo put the zips (CARGO_TARGET_DIR and .cargo/config are honoured).
+target_dir="$(cargo metadata --format-version 1 --no-deps --locked | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+python3 - "$policy" "$out" "$target_dir" "${functions[@]}" <<'PY'
 import sys
 import tomllib
 import zipfile
 from pathlib import Path, PurePosixPath
 
-policy, out, functions = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
+policy, out, target_dir = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
+functions = sys.argv[4:]
 base = policy.resolve().parent
 with policy.open("rb") as f:
     doc = tomllib.load(f)
@@ -66,7 +69,7 @@ for scp in doc.get("scps", []):
     documents.append((src, str(rel)))
 
 for name in functions:
-    built = Path("target/lambda") / name / "bootstrap.zip"
+    built = target_dir / "lambda" / name / "bootstrap.zip"
     with zipfile.ZipFile(built) as z:
         bootstrap = z.read("bootstrap")
     target = out / f"{name}.zip"
