@@ -2,36 +2,23 @@
 //! folders.
 
 use chrono::NaiveDate;
-use driftguard_shared::decide::decide_all;
-use driftguard_shared::event::{Item, decode_document};
-use driftguard_shared::{Decision, Policy};
+use driftguard_core::decide::decide_all;
+use driftguard_core::decision::DispositionKind;
+use driftguard_core::event::{Item, decode_document};
+use driftguard_core::view::{DecisionView, Judged};
+use driftguard_core::{Decision, Policy};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// One output line per decision (the JSON contract of `--format json`): one per input event,
 /// or one per guardrail when several claim it (a root user's StopLogging is trail-tampering
-/// and root-activity).
+/// and root-activity). The decision's fields are the view the remediation record carries.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EvalLine {
     /// The file path, plus `#<index>` for multi-event files (log files, JSON Lines, arrays).
     pub source: String,
-    /// `detail.eventID`, or the finding id; null if none.
-    pub event_id: Option<String>,
-    /// A guardrail id, or null.
-    pub guardrail: Option<String>,
-    /// `violation` | `attempt` | `benign` | `error`.
-    pub verdict: String,
-    /// `critical` | `high` | `medium` | `low` | `info`; null for errors.
-    pub severity: Option<String>,
-    /// The remediation steps that would run (empty in notify mode, when exempt, or when
-    /// nothing can be remediated).
-    pub actions: Vec<String>,
-    /// The steps the guardrail calls for, whatever the mode or exemptions.
-    pub planned: Vec<String>,
-    /// `none` | `remediate` | `notify` | `exempt`; null for errors.
-    pub disposition: Option<String>,
-    pub event_name: Option<String>,
-    pub summary: Option<String>,
+    #[serde(flatten)]
+    pub decision: DecisionView,
     /// Why the input could not be decoded (only when `verdict` is `error`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -39,23 +26,13 @@ pub struct EvalLine {
 
 impl EvalLine {
     pub fn is_error(&self) -> bool {
-        self.verdict == "error"
+        self.decision.verdict == Judged::Error
     }
 
     fn from_decision(source: String, d: &Decision) -> EvalLine {
         EvalLine {
             source,
-            event_id: d.event_id.clone(),
-            guardrail: d.guardrail.map(|g| g.as_str().to_string()),
-            verdict: d.verdict.as_str().to_string(),
-            severity: Some(d.severity.as_str().to_string()),
-            actions: d.actions_to_run().iter().map(ToString::to_string).collect(),
-            planned: d.planned.iter().map(ToString::to_string).collect(),
-            disposition: serde_json::to_value(&d.disposition)
-                .ok()
-                .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string)),
-            event_name: d.event_name.clone(),
-            summary: Some(d.summary.clone()),
+            decision: DecisionView::of(d),
             error: None,
         }
     }
@@ -63,15 +40,7 @@ impl EvalLine {
     fn error(source: String, error: String) -> EvalLine {
         EvalLine {
             source,
-            event_id: None,
-            guardrail: None,
-            verdict: "error".into(),
-            severity: None,
-            actions: vec![],
-            planned: vec![],
-            disposition: None,
-            event_name: None,
-            summary: None,
+            decision: DecisionView::undecodable(&error),
             error: Some(error),
         }
     }
@@ -176,27 +145,32 @@ pub fn render_table(lines: &[EvalLine]) -> String {
     let rows: Vec<[String; 6]> = lines
         .iter()
         .map(|l| {
+            let d = &l.decision;
             [
                 l.source.clone(),
-                l.event_name.clone().unwrap_or_else(|| "-".into()),
-                l.guardrail.clone().unwrap_or_else(|| "-".into()),
-                l.verdict.clone(),
-                l.severity.clone().unwrap_or_else(|| "-".into()),
+                d.event_name.clone().unwrap_or_else(|| "-".into()),
+                d.guardrail.map_or_else(|| "-".into(), |g| g.to_string()),
+                d.verdict.as_str().to_string(),
+                d.severity
+                    .map_or_else(|| "-".into(), |s| s.as_str().to_string()),
                 if l.is_error() {
                     l.error.clone().unwrap_or_default()
-                } else if l.actions.is_empty() {
-                    match l.disposition.as_deref() {
-                        Some("notify") | Some("exempt") if !l.planned.is_empty() => {
-                            format!(
-                                "({}: {})",
-                                l.disposition.as_deref().unwrap_or(""),
-                                l.planned.join("; ")
-                            )
+                } else if d.actions.is_empty() {
+                    match d.disposition {
+                        Some(k @ (DispositionKind::Notify | DispositionKind::Exempt))
+                            if !d.planned.is_empty() =>
+                        {
+                            let kind = if k == DispositionKind::Notify {
+                                "notify"
+                            } else {
+                                "exempt"
+                            };
+                            format!("({kind}: {})", d.planned.join("; "))
                         }
                         _ => "-".into(),
                     }
                 } else {
-                    l.actions.join("; ")
+                    d.actions.join("; ")
                 },
             ]
         })
@@ -226,8 +200,14 @@ pub fn render_table(lines: &[EvalLine]) -> String {
         out.push('\n');
     }
     let errors = lines.iter().filter(|l| l.is_error()).count();
-    let violations = lines.iter().filter(|l| l.verdict == "violation").count();
-    let attempts = lines.iter().filter(|l| l.verdict == "attempt").count();
+    let violations = lines
+        .iter()
+        .filter(|l| l.decision.verdict == Judged::Violation)
+        .count();
+    let attempts = lines
+        .iter()
+        .filter(|l| l.decision.verdict == Judged::Attempt)
+        .count();
     out.push_str(&format!(
         "\n{} events: {violations} violations, {attempts} attempts, {} benign, {errors} errors\n",
         lines.len(),

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use clap::{Parser, Subcommand, ValueEnum};
 use driftguard_cli::evaluate::{evaluate_paths, render_table};
-use driftguard_shared::Policy;
+use driftguard_core::Policy;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -70,7 +70,7 @@ fn main() -> ExitCode {
             paths,
         } => {
             let policy = match policy {
-                Some(p) => Policy::load(&p),
+                Some(p) => driftguard_files::load_policy(&p),
                 None => Policy::default_policy(),
             };
             let policy = match policy {
@@ -98,42 +98,10 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Command::CheckPolicy { file } => match Policy::load(&file) {
+        Command::CheckPolicy { file } => match driftguard_files::load_policy(&file) {
             Ok(p) => {
-                let _ = writeln!(
-                    out,
-                    "{}: OK: management account {}, audit account {}, {} governed regions, remediation role {}, {} declared trails, {} placed accounts (quarantine: {}), {} guardrail SCPs, {} exemptions",
-                    file.display(),
-                    p.management_account,
-                    p.audit_account,
-                    if p.regions.is_empty() {
-                        "all".to_string()
-                    } else {
-                        p.regions.len().to_string()
-                    },
-                    p.remediation_role,
-                    p.trail.trails.len(),
-                    p.placement.accounts.len(),
-                    p.placement
-                        .quarantine
-                        .as_ref()
-                        .map_or("none".to_string(), ToString::to_string),
-                    p.scps.len(),
-                    p.exemptions.len()
-                );
-                let _ = writeln!(
-                    out,
-                    "  GuardDuty: administrator {}, auto-enable {}, findings alerted at severity >= {:.1} or of {} listed types; {} sanctioned root procedures",
-                    p.guardduty.administrator,
-                    p.guardduty
-                        .auto_enable
-                        .map_or("not managed", |a| a.as_str()),
-                    p.guardduty.severity_threshold,
-                    p.guardduty.finding_types.len(),
-                    p.root.sanctioned.len()
-                );
-                for g in driftguard_shared::GuardrailId::ALL {
-                    let _ = writeln!(out, "  {g}: {:?}", p.mode(g));
+                for line in driftguard_core::check::summary(&file.display().to_string(), &p) {
+                    let _ = writeln!(out, "{line}");
                 }
                 ExitCode::SUCCESS
             }

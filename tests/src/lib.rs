@@ -4,13 +4,13 @@
 //! Runtime API to drive the real function binaries.
 //!
 //! Only loopback traffic: every client is built with an explicit endpoint, dummy credentials
-//! and a region through `driftguard_shared::aws::load_sdk_config`.
+//! and a region through `driftguard_aws::config::load_sdk_config`.
 
 pub mod runtime_api;
 
 use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
-use driftguard_shared::aws::{SdkOverrides, load_sdk_config};
+use driftguard_aws::config::{SdkOverrides, load_sdk_config};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::net::{TcpListener, TcpStream};
@@ -284,10 +284,11 @@ s3_bucket = "{bucket}"
         &self,
         mode: &str,
         extra: &str,
-    ) -> Result<std::sync::Arc<driftguard_shared::Policy>, BoxError> {
-        Ok(std::sync::Arc::new(driftguard_shared::Policy::parse(
+    ) -> Result<std::sync::Arc<driftguard_core::Policy>, BoxError> {
+        Ok(std::sync::Arc::new(driftguard_core::Policy::parse(
             &self.policy_toml(mode, extra),
             "test-policy.toml",
+            &driftguard_core::NoDocuments,
         )?))
     }
 
@@ -296,7 +297,7 @@ s3_bucket = "{bucket}"
         &self,
         mode: &str,
         extra: &str,
-    ) -> Result<driftguard_shared::pipeline::Pipeline<trail_guard::TrailRemediator>, BoxError> {
+    ) -> Result<trail_guard::TrailPipeline, BoxError> {
         Ok(trail_guard::pipeline(
             self.policy(mode, extra)?,
             &self.topic_arn,
@@ -585,9 +586,13 @@ targets = ["{root}", "Workloads/Production"]
         &self,
         org: &Org,
         mode: &str,
-    ) -> Result<driftguard_shared::pipeline::Pipeline<org_guard::OrgRemediator>, BoxError> {
-        let policy =
-            driftguard_shared::Policy::parse(&self.org_policy_toml(org, mode), "org-policy.toml")?;
+    ) -> Result<org_guard::OrgPipeline, BoxError> {
+        let policy = driftguard_core::Policy::parse(
+            &self.org_policy_toml(org, mode),
+            "org-policy.toml",
+            // The SCP document is named by its absolute path.
+            &driftguard_files::DirDocuments(PathBuf::from(".")),
+        )?;
         Ok(org_guard::pipeline(
             policy,
             &self.topic_arn,
@@ -647,9 +652,12 @@ administrator = "{audit}"
         policy_toml: &str,
         admin: aws_sdk_guardduty::Client,
         findings_table: Option<&str>,
-    ) -> Result<driftguard_shared::pipeline::Pipeline<guardduty_guard::GuardDutyRemediator>, BoxError>
-    {
-        let policy = driftguard_shared::Policy::parse(policy_toml, "guardduty-policy.toml")?;
+    ) -> Result<guardduty_guard::GuardDutyPipeline, BoxError> {
+        let policy = driftguard_core::Policy::parse(
+            policy_toml,
+            "guardduty-policy.toml",
+            &driftguard_core::NoDocuments,
+        )?;
         let mut wiring = guardduty_guard::Wiring::live(&self.audit, findings_table);
         wiring.organizations = self.organizations();
         wiring.make_admin_client = Box::new(move |_| admin.clone());
@@ -661,11 +669,12 @@ administrator = "{audit}"
     }
 
     /// root-guard's pipeline, reading Organizations as [`World::guardduty_guard`] does.
-    pub fn root_guard(
-        &self,
-        policy_toml: &str,
-    ) -> Result<driftguard_shared::pipeline::Pipeline<root_guard::RootResponder>, BoxError> {
-        let policy = driftguard_shared::Policy::parse(policy_toml, "root-policy.toml")?;
+    pub fn root_guard(&self, policy_toml: &str) -> Result<root_guard::RootPipeline, BoxError> {
+        let policy = driftguard_core::Policy::parse(
+            policy_toml,
+            "root-policy.toml",
+            &driftguard_core::NoDocuments,
+        )?;
         let mut wiring = root_guard::Wiring::live(&self.audit);
         wiring.organizations = self.organizations();
         Ok(root_guard::pipeline(

@@ -16,9 +16,28 @@
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
-use driftguard_shared::decision::{Decision, GuardrailId, Severity, Verdict};
-use driftguard_shared::pipeline::{AlertClaim, AlertGate};
+use driftguard_core::Decision;
+use driftguard_core::model::{GuardrailId, Severity, Verdict};
 use std::collections::HashMap;
+
+/// Whether an alert goes out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlertGate {
+    /// Publish it; a `claim` is confirmed or released afterwards.
+    Send { claim: Option<AlertClaim> },
+    /// Do not publish: the same alert was already sent (the reason says when and which).
+    Suppress { reason: String },
+    /// Another invocation holds a fresh claim on the same alert and has not confirmed it:
+    /// fail this invocation so Lambda retries it later.
+    Retry { reason: String },
+}
+
+/// A claim on an alert (for deduplication), held while the alert is published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertClaim {
+    pub key: String,
+    pub token: String,
+}
 
 /// How long an unconfirmed claim protects an in-flight publish.
 pub const STALE_AFTER_SECS: i64 = 120;

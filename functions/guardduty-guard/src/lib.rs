@@ -11,18 +11,21 @@ pub mod ledger;
 
 use aws_config::SdkConfig;
 use aws_sdk_guardduty::types::{AccountDetail, AutoEnableMembers, DetectorStatus};
-use driftguard_shared::aws::{AssumeRoleError, RoleSessions, in_region};
-use driftguard_shared::decision::{Action, Decision, GuardrailId};
-use driftguard_shared::directory::{account_context, account_email};
-use driftguard_shared::outcome::{Report, StepStatus, run_steps};
-use driftguard_shared::pipeline::{
-    AlertClaim, AlertGate, AlertSink, FunctionEnv, Pipeline, Remediator, StartupError, cold_start,
-};
-use driftguard_shared::policy::{AutoEnable, Policy};
-use ledger::FindingLedger;
+use driftguard_aws::config::in_region;
+use driftguard_aws::directory::{AccountFacts, account_email};
+use driftguard_aws::notify::{Notice, Notifier, SnsNotifier};
+use driftguard_aws::pipeline::{FunctionEnv, Pipeline, Remediator, StartupError, cold_start};
+use driftguard_aws::sessions::{AssumeRoleError, RoleSessions};
+use driftguard_aws::steps::run_steps;
+use driftguard_core::alert::AlertContext;
+use driftguard_core::guardrails::guardduty::GuardDutyAction;
+use driftguard_core::guardrails::guardduty::policy::AutoEnable;
+use driftguard_core::outcome::{Report, StepStatus};
+use driftguard_core::{Action, Decision, Policy};
+use ledger::{AlertGate, FindingLedger};
 use std::sync::Arc;
 
-pub const FUNCTION_NAME: &str = "guardduty-guard";
+pub const FUNCTION_NAME: &str = driftguard_core::catalog::GUARDDUTY_GUARD;
 /// Organizations' API endpoint lives in us-east-1.
 pub const ORGANIZATIONS_REGION: &str = "us-east-1";
 
@@ -48,10 +51,6 @@ pub enum RemediationError {
         "{account} was re-added but its membership is {status}, not Enabled: an account outside the organization must accept the administrator's invitation itself"
     )]
     NotEnabled { account: String, status: String },
-    #[error(
-        "{0} is not a guardduty-guard action; check the EventBridge rule that routed this event"
-    )]
-    NotMine(String),
 }
 
 fn api_err<E>(api: &'static str, e: &aws_sdk_guardduty::error::SdkError<E>) -> RemediationError
@@ -64,7 +63,7 @@ where
     }
 }
 
-/// Runs guardduty-guard steps and keeps the finding ledger.
+/// Runs guardduty-guard steps.
 pub struct GuardDutyRemediator {
     policy: Arc<Policy>,
     sessions: RoleSessions,
@@ -73,14 +72,12 @@ pub struct GuardDutyRemediator {
     make_client: GuardDutyFactory,
     make_admin_client: GuardDutyFactory,
     organizations: aws_sdk_organizations::Client,
-    ledger: Option<FindingLedger>,
 }
 
 impl std::fmt::Debug for GuardDutyRemediator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GuardDutyRemediator")
             .field("sessions", &self.sessions)
-            .field("ledger", &self.ledger)
             .finish_non_exhaustive()
     }
 }
@@ -105,7 +102,7 @@ impl GuardDutyRemediator {
         region: &str,
         event_id: Option<&str>,
     ) -> Result<aws_sdk_guardduty::Client, RemediationError> {
-        let cfg = if administrator == self.policy.audit_account {
+        let cfg = if self.policy.audit_account == administrator {
             in_region(&self.config, region)
         } else {
             self.sessions
@@ -117,41 +114,46 @@ impl GuardDutyRemediator {
 
     async fn run(
         &self,
-        action: &Action,
+        action: &GuardDutyAction,
         event_id: Option<&str>,
     ) -> Result<(StepStatus, String), RemediationError> {
         match action {
-            Action::CreateDetector { account, region } => {
-                let gd = self.client_in(account, region, event_id).await?;
+            GuardDutyAction::CreateDetector { account, region } => {
+                let gd = self
+                    .client_in(account.as_str(), region.as_str(), event_id)
+                    .await?;
                 ensure_detector(&gd, None).await
             }
-            Action::EnableDetector {
+            GuardDutyAction::EnableDetector {
                 account,
                 region,
                 detector_id,
             } => {
-                let gd = self.client_in(account, region, event_id).await?;
+                let gd = self
+                    .client_in(account.as_str(), region.as_str(), event_id)
+                    .await?;
                 ensure_detector(&gd, Some(detector_id)).await
             }
-            Action::CreateMember {
+            GuardDutyAction::CreateMember {
                 administrator,
                 account,
                 region,
             } => {
+                let (administrator, region) = (administrator.as_str(), region.as_str());
                 let gd = self.admin_client(administrator, region, event_id).await?;
                 let detector = admin_detector(&gd, administrator, region).await?;
-                self.ensure_member(&gd, &detector, account).await
+                self.ensure_member(&gd, &detector, account.as_str()).await
             }
-            Action::RestoreAutoEnable {
+            GuardDutyAction::RestoreAutoEnable {
                 administrator,
                 region,
                 setting,
             } => {
+                let (administrator, region) = (administrator.as_str(), region.as_str());
                 let gd = self.admin_client(administrator, region, event_id).await?;
                 let detector = admin_detector(&gd, administrator, region).await?;
                 ensure_auto_enable(&gd, &detector, *setting).await
             }
-            other => Err(RemediationError::NotMine(other.to_string())),
         }
     }
 
@@ -339,12 +341,12 @@ async fn ensure_auto_enable(
         .map_err(|e| api_err("guardduty:DescribeOrganizationConfiguration", &e))?;
     let want = wanted(setting);
     // ALL meets a policy that asks for NEW: never lower the organization's coverage.
-    let meets = match current.auto_enable_organization_members.as_ref() {
-        Some(AutoEnableMembers::All) => true,
-        Some(AutoEnableMembers::New) => setting == AutoEnable::New,
-        _ => false,
-    };
-    if meets {
+    if setting.met_by(
+        current
+            .auto_enable_organization_members
+            .as_ref()
+            .map(AutoEnableMembers::as_str),
+    ) {
         return Ok((
             StepStatus::AlreadyCompliant,
             format!(
@@ -381,38 +383,51 @@ fn now() -> i64 {
 }
 
 impl Remediator for GuardDutyRemediator {
-    async fn remediate(&self, decision: &Decision) -> Report {
+    type Step = GuardDutyAction;
+
+    fn step(action: &Action) -> Option<&GuardDutyAction> {
+        action.as_guardduty()
+    }
+
+    async fn remediate(&self, decision: &Decision, steps: &[&GuardDutyAction]) -> Report {
         let event_id = decision.event_id.as_deref();
-        run_steps(decision.actions_to_run(), |a| self.run(a, event_id)).await
+        run_steps(steps, |a| self.run(a, event_id)).await
     }
+}
 
-    async fn context(&self, decision: &Decision) -> Vec<(String, String)> {
-        match &decision.subject.account {
-            Some(account) => account_context(&self.organizations, account).await,
-            None => Vec::new(),
-        }
-    }
+/// The notifier that pages a finding once per severity band: it claims the alert in the
+/// finding ledger before the inner notifier publishes, and confirms or releases the claim
+/// after (see [`ledger`]). Without a ledger every alert is sent.
+#[derive(Debug)]
+pub struct LedgerNotifier<N> {
+    pub inner: N,
+    pub ledger: Option<FindingLedger>,
+}
 
-    async fn claim_alert(&self, decision: &Decision) -> AlertGate {
-        match &self.ledger {
-            Some(l) => {
-                // Unique per claim: nanoseconds and the finding id.
-                let token = format!(
-                    "{}-{}",
-                    chrono::Utc::now()
-                        .timestamp_nanos_opt()
-                        .unwrap_or_else(|| now().saturating_mul(1_000_000_000)),
-                    decision.event_id.as_deref().unwrap_or("no-id")
-                );
-                l.claim(decision, now(), &token).await
+impl<N: Notifier> Notifier for LedgerNotifier<N> {
+    async fn notify(&self, decision: &Decision, report: &mut Report, ctx: &AlertContext) -> Notice {
+        let Some(ledger) = &self.ledger else {
+            return self.inner.notify(decision, report, ctx).await;
+        };
+        // Unique per claim: nanoseconds and the finding id.
+        let token = format!(
+            "{}-{}",
+            chrono::Utc::now()
+                .timestamp_nanos_opt()
+                .unwrap_or_else(|| now().saturating_mul(1_000_000_000)),
+            decision.event_id.as_deref().unwrap_or("no-id")
+        );
+        match ledger.claim(decision, now(), &token).await {
+            AlertGate::Suppress { reason } => Notice::Suppressed(reason),
+            AlertGate::Retry { reason } => Notice::InFlight(reason),
+            AlertGate::Send { claim } => {
+                let notice = self.inner.notify(decision, report, ctx).await;
+                if let Some(claim) = &claim {
+                    let published = matches!(notice, Notice::Sent(_));
+                    ledger.done(claim, published, now()).await;
+                }
+                notice
             }
-            None => AlertGate::Send { claim: None },
-        }
-    }
-
-    async fn alert_done(&self, claim: &AlertClaim, published: bool) {
-        if let Some(l) = &self.ledger {
-            l.done(claim, published, now()).await;
         }
     }
 }
@@ -452,42 +467,41 @@ impl Wiring {
     }
 }
 
-pub fn pipeline(
-    policy: Arc<Policy>,
-    topic_arn: &str,
-    wiring: Wiring,
-) -> Pipeline<GuardDutyRemediator> {
+/// guardduty-guard's pipeline.
+pub type GuardDutyPipeline =
+    Pipeline<GuardDutyRemediator, LedgerNotifier<SnsNotifier<AccountFacts>>>;
+
+pub fn pipeline(policy: Arc<Policy>, topic_arn: &str, wiring: Wiring) -> GuardDutyPipeline {
     let sessions = RoleSessions::new(
         &wiring.config,
         wiring.sts,
         &policy.remediation_role,
         FUNCTION_NAME,
     );
-    Pipeline {
-        function: FUNCTION_NAME.to_string(),
-        guardrails: vec![
-            GuardrailId::GuarddutyTampering,
-            GuardrailId::GuarddutyFinding,
-        ],
-        policy: policy.clone(),
-        alerts: AlertSink {
-            sns: wiring.sns,
-            topic_arn: topic_arn.to_string(),
-        },
-        remediator: GuardDutyRemediator {
+    Pipeline::new(
+        FUNCTION_NAME,
+        policy.clone(),
+        GuardDutyRemediator {
             policy,
             sessions,
             config: wiring.config,
             make_client: wiring.make_client,
             make_admin_client: wiring.make_admin_client,
-            organizations: wiring.organizations,
+            organizations: wiring.organizations.clone(),
+        },
+        LedgerNotifier {
+            inner: SnsNotifier {
+                sns: wiring.sns,
+                topic_arn: topic_arn.to_string(),
+                facts: AccountFacts(wiring.organizations),
+            },
             ledger: wiring.ledger,
         },
-    }
+    )
 }
 
 /// Cold start: environment, policy, SDK config; built once, reused by warm invocations.
-pub async fn from_env() -> Result<Pipeline<GuardDutyRemediator>, StartupError> {
+pub async fn from_env() -> Result<GuardDutyPipeline, StartupError> {
     let table = FunctionEnv::require(
         "DRIFTGUARD_FINDINGS_TABLE",
         "the DynamoDB table that deduplicates finding alerts (the audit module creates it and sets it)",

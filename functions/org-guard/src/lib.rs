@@ -7,18 +7,22 @@
 
 use aws_config::SdkConfig;
 use aws_sdk_organizations::types::{PolicyType, PolicyTypeStatus};
-use driftguard_shared::aws::{AssumeRoleError, RoleSessions};
-use driftguard_shared::decision::{Action, Decision, GuardrailId};
-use driftguard_shared::guardrails::org::same_document;
-use driftguard_shared::outcome::{Report, StepResult, StepStatus, run_steps};
-use driftguard_shared::pipeline::{AlertSink, Pipeline, Remediator, StartupError, cold_start};
-use driftguard_shared::policy::{ParentRef, Policy, TargetRef};
+use driftguard_aws::notify::{Facts, SnsNotifier};
+use driftguard_aws::pipeline::{Pipeline, Remediator, StartupError, cold_start};
+use driftguard_aws::sessions::{AssumeRoleError, RoleSessions};
+use driftguard_aws::steps::{all_skipped, run_steps};
+use driftguard_core::guardrails::org::OrgAction;
+use driftguard_core::guardrails::org::policy::{ParentRef, TargetRef};
+use driftguard_core::ids::AccountId;
+use driftguard_core::model::GuardrailId;
+use driftguard_core::outcome::{Report, StepStatus};
+use driftguard_core::{Action, Decision, Policy};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Mutex;
 
-pub const FUNCTION_NAME: &str = "org-guard";
+pub const FUNCTION_NAME: &str = driftguard_core::catalog::ORG_GUARD;
 /// Organizations' API endpoint lives in us-east-1.
 pub const ORGANIZATIONS_REGION: &str = "us-east-1";
 const DIRECTORY_TTL: Duration = Duration::from_secs(600);
@@ -36,8 +40,6 @@ pub enum RemediationError {
     UnknownPath(String),
     #[error("guardrail SCP {0} is not in the policy")]
     UnknownScp(String),
-    #[error("{0} is not an org-guard action; check the EventBridge rule that routed this event")]
-    NotMine(String),
 }
 
 fn api_err<E>(api: &'static str, e: &aws_sdk_organizations::error::SdkError<E>) -> RemediationError
@@ -116,7 +118,8 @@ impl Directory {
 
     pub fn id_of(&self, p: &ParentRef) -> Result<String, RemediationError> {
         match p {
-            ParentRef::Root(id) | ParentRef::Ou(id) => Ok(id.clone()),
+            ParentRef::Root(id) => Ok(id.to_string()),
+            ParentRef::Ou(id) => Ok(id.to_string()),
             ParentRef::Path(path) => self
                 .paths
                 .get(path)
@@ -171,7 +174,7 @@ impl OrgRemediator {
         let cfg = self
             .sessions
             .config_for(
-                &self.policy.management_account,
+                self.policy.management_account.as_str(),
                 ORGANIZATIONS_REGION,
                 event_id,
             )
@@ -199,15 +202,15 @@ impl OrgRemediator {
     async fn run(
         &self,
         org: &aws_sdk_organizations::Client,
-        action: &Action,
+        action: &OrgAction,
     ) -> Result<(StepStatus, String), RemediationError> {
         match action {
-            Action::MoveAccount { account, to } => {
+            OrgAction::MoveAccount { account, to } => {
                 let dir = self.directory(org, true).await?;
                 let dest = dir.id_of(to)?;
                 let parents = org
                     .list_parents()
-                    .child_id(account)
+                    .child_id(account.as_str())
                     .send()
                     .await
                     .map_err(|e| api_err("organizations:ListParents", &e))?;
@@ -225,7 +228,7 @@ impl OrgRemediator {
                 }
                 let moved = org
                     .move_account()
-                    .account_id(account)
+                    .account_id(account.as_str())
                     .source_parent_id(&current)
                     .destination_parent_id(&dest)
                     .send()
@@ -234,7 +237,7 @@ impl OrgRemediator {
                     // A concurrent delivery of the same event may have moved it first.
                     let now = org
                         .list_parents()
-                        .child_id(account)
+                        .child_id(account.as_str())
                         .send()
                         .await
                         .ok()
@@ -256,16 +259,17 @@ impl OrgRemediator {
                     ),
                 ))
             }
-            Action::AttachPolicy { policy_id, target } => {
+            OrgAction::AttachPolicy { policy_id, target } => {
+                let policy_id = policy_id.as_str();
                 let decl = self
                     .policy
                     .scp(policy_id)
-                    .ok_or_else(|| RemediationError::UnknownScp(policy_id.clone()))?;
+                    .ok_or_else(|| RemediationError::UnknownScp(policy_id.to_string()))?;
                 let dir = self.directory(org, false).await?;
                 // The target as an id (the core may plan an OU path it could not resolve).
                 let target_id = if target.starts_with("ou-")
                     || target.starts_with("r-")
-                    || (target.len() == 12 && target.bytes().all(|b| b.is_ascii_digit()))
+                    || AccountId::is_valid(target)
                 {
                     target.clone()
                 } else {
@@ -325,11 +329,12 @@ impl OrgRemediator {
                     format!("{policy_id} attached to {} again", dir.describe(&target_id)),
                 ))
             }
-            Action::RestorePolicyContent { policy_id } => {
+            OrgAction::RestorePolicyContent { policy_id } => {
+                let policy_id = policy_id.as_str();
                 let decl = self
                     .policy
                     .scp(policy_id)
-                    .ok_or_else(|| RemediationError::UnknownScp(policy_id.clone()))?;
+                    .ok_or_else(|| RemediationError::UnknownScp(policy_id.to_string()))?;
                 let out = org
                     .describe_policy()
                     .policy_id(policy_id)
@@ -337,9 +342,7 @@ impl OrgRemediator {
                     .await
                     .map_err(|e| api_err("organizations:DescribePolicy", &e))?;
                 let current = out.policy.and_then(|p| p.content).unwrap_or_default();
-                if serde_json::from_str::<serde_json::Value>(&current)
-                    .is_ok_and(|doc| same_document(&doc, &decl.document))
-                {
+                if decl.is_baseline(&current) {
                     return Ok((
                         StepStatus::AlreadyCompliant,
                         "the content already equals the baseline document".into(),
@@ -356,18 +359,21 @@ impl OrgRemediator {
                     "content restored from the baseline document".into(),
                 ))
             }
-            Action::RecreatePolicy { policy_id, name } => self.recreate(org, policy_id, name).await,
-            Action::EnablePolicyType {
+            OrgAction::RecreatePolicy { policy_id, name } => {
+                self.recreate(org, policy_id.as_str(), name).await
+            }
+            OrgAction::EnablePolicyType {
                 root_id,
                 policy_type,
             } => {
+                let root_id = root_id.as_str();
                 let roots = org
                     .list_roots()
                     .send()
                     .await
                     .map_err(|e| api_err("organizations:ListRoots", &e))?;
                 let enabled = roots.roots.unwrap_or_default().iter().any(|r| {
-                    r.id.as_deref() == Some(root_id.as_str())
+                    r.id.as_deref() == Some(root_id)
                         && r.policy_types
                             .as_deref()
                             .unwrap_or_default()
@@ -398,7 +404,7 @@ impl OrgRemediator {
                         .await
                         .map_err(|e| api_err("organizations:ListRoots", &e))?;
                     let now_enabled = roots.roots.unwrap_or_default().iter().any(|r| {
-                        r.id.as_deref() == Some(root_id.as_str())
+                        r.id.as_deref() == Some(root_id)
                             && r.policy_types
                                 .as_deref()
                                 .unwrap_or_default()
@@ -421,7 +427,6 @@ impl OrgRemediator {
                     ),
                 ))
             }
-            other => Err(RemediationError::NotMine(other.to_string())),
         }
     }
 
@@ -504,9 +509,7 @@ impl OrgRemediator {
                     .policy
                     .and_then(|p| p.content)
                     .unwrap_or_default();
-                if !serde_json::from_str::<serde_json::Value>(&current)
-                    .is_ok_and(|doc| same_document(&doc, &decl.document))
-                {
+                if !decl.is_baseline(&current) {
                     org.update_policy()
                         .policy_id(&id)
                         .content(&decl.document_text)
@@ -541,7 +544,7 @@ impl OrgRemediator {
         let mut done = Vec::new();
         for t in &decl.targets {
             let target = match t {
-                TargetRef::Account(a) => a.clone(),
+                TargetRef::Account(a) => a.to_string(),
                 TargetRef::Parent(p) => dir.id_of(p)?,
             };
             if !attached.contains(&target) {
@@ -565,29 +568,30 @@ impl OrgRemediator {
 }
 
 impl Remediator for OrgRemediator {
-    async fn remediate(&self, decision: &Decision) -> Report {
+    type Step = OrgAction;
+
+    fn step(action: &Action) -> Option<&OrgAction> {
+        action.as_org()
+    }
+
+    async fn remediate(&self, decision: &Decision, steps: &[&OrgAction]) -> Report {
         let org = match self.client(decision.event_id.as_deref()).await {
             Ok(c) => c,
             Err(e) => {
-                let steps = decision
-                    .actions_to_run()
-                    .iter()
-                    .map(|a| {
-                        StepResult::new(
-                            a,
-                            StepStatus::Skipped,
-                            "not attempted: no session in the management account",
-                        )
-                    })
-                    .collect();
-                return Report::from_steps(steps, Some(e.to_string()));
+                return all_skipped(
+                    steps,
+                    "not attempted: no session in the management account",
+                    e.to_string(),
+                );
             }
         };
-        run_steps(decision.actions_to_run(), |action| self.run(&org, action)).await
+        run_steps(steps, |action| self.run(&org, action)).await
     }
+}
 
+impl Facts for OrgRemediator {
     /// Account name and OU paths for the alert.
-    async fn context(&self, decision: &Decision) -> Vec<(String, String)> {
+    async fn facts(&self, decision: &Decision) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let Ok(org) = self.client(decision.event_id.as_deref()).await else {
             return out;
@@ -614,9 +618,13 @@ impl Remediator for OrgRemediator {
             }
         }
         if let Some(d) = &dir {
-            for (k, v) in &decision.evidence {
-                if k == "target" && d.ids.contains_key(v) {
-                    out.push(("target OU".into(), d.describe(v)));
+            // The OUs the planned re-attachments target.
+            for a in &decision.planned {
+                if let Some(OrgAction::AttachPolicy { target, .. }) = a.as_org()
+                    && d.ids.contains_key(target)
+                    && !out.iter().any(|(_, shown)| *shown == d.describe(target))
+                {
+                    out.push(("target OU".into(), d.describe(target)));
                 }
             }
         }
@@ -647,7 +655,11 @@ impl Wiring {
 /// Assemble the pipeline. OU paths in the policy are resolved first (best effort: if the
 /// directory cannot be read now, decisions on path-based expectations stay conservative and
 /// each step resolves again before writing).
-pub async fn pipeline(policy: Policy, topic_arn: &str, wiring: Wiring) -> Pipeline<OrgRemediator> {
+/// org-guard's pipeline: the remediator also looks up the alert's facts (it holds the
+/// management-account session and the OU tree).
+pub type OrgPipeline = Pipeline<Arc<OrgRemediator>, SnsNotifier<Arc<OrgRemediator>>>;
+
+pub async fn pipeline(policy: Policy, topic_arn: &str, wiring: Wiring) -> OrgPipeline {
     let sessions = RoleSessions::new(
         &wiring.config,
         wiring.sts,
@@ -658,7 +670,7 @@ pub async fn pipeline(policy: Policy, topic_arn: &str, wiring: Wiring) -> Pipeli
     if !policy.ou_paths().is_empty() {
         let cfg = sessions
             .config_for(
-                &policy.management_account,
+                policy.management_account.as_str(),
                 ORGANIZATIONS_REGION,
                 Some("directory"),
             )
@@ -683,20 +695,25 @@ pub async fn pipeline(policy: Policy, topic_arn: &str, wiring: Wiring) -> Pipeli
         }
     }
     let policy = Arc::new(policy);
-    Pipeline {
-        function: FUNCTION_NAME.to_string(),
-        guardrails: vec![GuardrailId::AccountPlacement, GuardrailId::ScpIntegrity],
-        policy: policy.clone(),
-        alerts: AlertSink {
+    let remediator = Arc::new(OrgRemediator::new(
+        policy.clone(),
+        sessions,
+        wiring.make_client,
+    ));
+    Pipeline::new(
+        FUNCTION_NAME,
+        policy,
+        remediator.clone(),
+        SnsNotifier {
             sns: wiring.sns,
             topic_arn: topic_arn.to_string(),
+            facts: remediator,
         },
-        remediator: OrgRemediator::new(policy, sessions, wiring.make_client),
-    }
+    )
 }
 
 /// Cold start: environment, policy, SDK config, OU paths; reused by warm invocations.
-pub async fn from_env() -> Result<Pipeline<OrgRemediator>, StartupError> {
+pub async fn from_env() -> Result<OrgPipeline, StartupError> {
     let (env, policy, config) = cold_start().await?;
     let policy = Arc::unwrap_or_clone(policy);
     Ok(pipeline(policy, &env.topic_arn, Wiring::live(&config)).await)

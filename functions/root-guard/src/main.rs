@@ -3,9 +3,9 @@
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_runtime::Error> {
-    driftguard_shared::telemetry::init();
+    driftguard_aws::telemetry::init();
     let pipeline = root_guard::from_env()
         .await
         .inspect_err(|e| tracing::error!(error = %e, "root-guard cannot start"))?;
-    driftguard_shared::pipeline::serve(&pipeline).await
+    driftguard_aws::pipeline::serve(&pipeline).await
 }

@@ -1,25 +1,31 @@
 //! trail-guard: the `trail-tampering` guardrail's remediation executor and wiring.
 //!
-//! The decision is made by the pure core in `driftguard_shared`; this crate runs the planned
-//! actions in the trail's account and region through the remediation role, reading the
-//! current state first (idempotent), and wires the shared pipeline for the Lambda binary.
+//! The decision and the plan of what to write are made by the pure core
+//! (`driftguard_core::guardrails::trail`); this crate reads the trail's state in its account
+//! and region through the remediation role, asks the core for the patch, translates it into
+//! SDK calls, and wires the shared pipeline for the Lambda binary.
 
 use aws_config::SdkConfig;
 use aws_sdk_cloudtrail::types::{
     AdvancedEventSelector, AdvancedFieldSelector, EventSelector, ReadWriteType,
 };
-use driftguard_shared::aws::{AssumeRoleError, RoleSessions};
-use driftguard_shared::decision::{Action, Decision, GuardrailId, TrailRef};
-use driftguard_shared::guardrails::trail::{
-    AdvancedSelector, BasicSelector, FieldSelector, TrailSettings, bucket_ok, management_coverage,
-    weaknesses,
+use driftguard_aws::notify::{NoFacts, SnsNotifier};
+use driftguard_aws::pipeline::{Pipeline, Remediator, StartupError, cold_start};
+use driftguard_aws::sessions::{AssumeRoleError, RoleSessions};
+use driftguard_aws::steps::run_steps;
+use driftguard_core::guardrails::trail::baseline::{
+    AdvancedSelector, BasicSelector, FieldSelector, TrailSettings, management_coverage,
 };
-use driftguard_shared::outcome::{Report, StepStatus, run_steps};
-use driftguard_shared::pipeline::{AlertSink, Pipeline, Remediator, StartupError, cold_start};
-use driftguard_shared::policy::{Policy, TrailDecl};
+use driftguard_core::guardrails::trail::plan::{
+    self, MANAGEMENT_SELECTOR_NAME, SelectorRestore, TrailSettingsPatch,
+};
+use driftguard_core::guardrails::trail::policy::TrailDecl;
+use driftguard_core::guardrails::trail::{TrailAction, TrailRef};
+use driftguard_core::outcome::{Report, StepStatus};
+use driftguard_core::{Action, Decision, Policy};
 use std::sync::Arc;
 
-pub const FUNCTION_NAME: &str = "trail-guard";
+pub const FUNCTION_NAME: &str = driftguard_core::catalog::TRAIL_GUARD;
 
 /// Builds a CloudTrail client from an (assumed-role, regional) SDK config. The Lambda uses
 /// [`aws_sdk_cloudtrail::Client::new`]; tests may substitute a mock.
@@ -27,8 +33,6 @@ pub type CloudTrailFactory = Box<dyn Fn(&SdkConfig) -> aws_sdk_cloudtrail::Clien
 
 #[derive(Debug, thiserror::Error)]
 pub enum RemediationError {
-    #[error("{0} is not a trail-guard action; check the EventBridge rule that routed this event")]
-    NotMine(String),
     #[error(transparent)]
     AssumeRole(#[from] AssumeRoleError),
     #[error("{api} on {trail} failed: {reason}")]
@@ -97,7 +101,7 @@ impl TrailRemediator {
     ) -> Result<aws_sdk_cloudtrail::Client, RemediationError> {
         let cfg = self
             .sessions
-            .config_for(&trail.account, &trail.region, event_id)
+            .config_for(trail.account.as_str(), trail.region.as_str(), event_id)
             .await?;
         Ok((self.make_client)(&cfg))
     }
@@ -105,22 +109,23 @@ impl TrailRemediator {
     fn decl(&self, t: &TrailRef) -> Option<&TrailDecl> {
         self.policy
             .trail
-            .find(&t.name, Some(&t.account), Some(&t.region))
+            .find(&t.name, Some(t.account.as_str()), Some(t.region.as_str()))
     }
 
     async fn run(
         &self,
-        action: &Action,
+        action: &TrailAction,
         event_id: Option<&str>,
     ) -> Result<(StepStatus, String), RemediationError> {
         match action {
-            Action::StartLogging { trail } => self.start_logging(trail, event_id).await,
-            Action::RecreateTrail { trail } => self.recreate(trail, event_id).await,
-            Action::RestoreTrailSettings { trail } => self.restore_settings(trail, event_id).await,
-            Action::RestoreEventSelectors { trail } => {
+            TrailAction::StartLogging { trail } => self.start_logging(trail, event_id).await,
+            TrailAction::RecreateTrail { trail } => self.recreate(trail, event_id).await,
+            TrailAction::RestoreTrailSettings { trail } => {
+                self.restore_settings(trail, event_id).await
+            }
+            TrailAction::RestoreEventSelectors { trail } => {
                 self.restore_selectors(trail, event_id).await
             }
-            other => Err(RemediationError::NotMine(other.to_string())),
         }
     }
 
@@ -184,20 +189,20 @@ impl TrailRemediator {
             trail: t.to_string(),
             what: "declaration",
         })?;
-        let b = &self.policy.trail;
+        let spec = plan::create_spec(&self.policy, d);
         let created = ct
             .create_trail()
-            .name(&t.name)
-            .s3_bucket_name(&d.s3_bucket)
-            .set_s3_key_prefix(d.s3_key_prefix.clone())
-            .is_multi_region_trail(b.multi_region)
-            .include_global_service_events(b.include_global_service_events || b.multi_region)
-            .enable_log_file_validation(b.log_file_validation)
-            .set_kms_key_id(d.kms_key_id.clone())
-            .set_cloud_watch_logs_log_group_arn(d.cloudwatch_logs_log_group_arn.clone())
-            .set_cloud_watch_logs_role_arn(d.cloudwatch_logs_role_arn.clone())
-            .set_sns_topic_name(d.sns_topic_name.clone())
-            .is_organization_trail(d.is_organization_trail)
+            .name(&spec.name)
+            .s3_bucket_name(&spec.s3_bucket)
+            .set_s3_key_prefix(spec.s3_key_prefix.clone())
+            .is_multi_region_trail(spec.multi_region)
+            .include_global_service_events(spec.include_global_service_events)
+            .enable_log_file_validation(spec.log_file_validation)
+            .set_kms_key_id(spec.kms_key_id.clone())
+            .set_cloud_watch_logs_log_group_arn(spec.cloudwatch_logs_log_group_arn.clone())
+            .set_cloud_watch_logs_role_arn(spec.cloudwatch_logs_role_arn.clone())
+            .set_sns_topic_name(spec.sns_topic_name.clone())
+            .is_organization_trail(spec.organization_trail)
             .send()
             .await;
         match created {
@@ -257,74 +262,23 @@ impl TrailRemediator {
             sns_topic: Some(trail.sns_topic_arn.clone().unwrap_or_default()),
             organization_trail: trail.is_organization_trail,
         };
-        let decl = self.decl(t);
-        let weak = weaknesses(&self.policy, decl, &settings);
-        if weak.is_empty() {
+        let patch = plan::settings_patch(&self.policy, self.decl(t), &settings).map_err(|e| {
+            RemediationError::NotDeclared {
+                trail: t.to_string(),
+                what: e.what,
+            }
+        })?;
+        let Some(patch) = patch else {
             return Ok((
                 StepStatus::AlreadyCompliant,
                 "the trail's settings already meet the baseline".into(),
             ));
-        }
-        let b = &self.policy.trail;
-        let mut req = ct.update_trail().name(&t.name);
-        if b.multi_region && settings.multi_region == Some(false) {
-            req = req.is_multi_region_trail(true);
-        }
-        if (b.include_global_service_events || b.multi_region)
-            && settings.include_global_service_events == Some(false)
-        {
-            req = req.include_global_service_events(true);
-        }
-        if b.log_file_validation && settings.log_file_validation == Some(false) {
-            req = req.enable_log_file_validation(true);
-        }
-        if let Some(bucket) = &settings.s3_bucket
-            && !bucket_ok(&self.policy, decl, bucket)
-        {
-            let d = decl.ok_or_else(|| RemediationError::NotDeclared {
-                trail: t.to_string(),
-                what: "allowed bucket",
-            })?;
-            req = req
-                .s3_bucket_name(&d.s3_bucket)
-                .set_s3_key_prefix(d.s3_key_prefix.clone());
-        }
-        if b.require_kms && settings.kms_key_id.as_deref() == Some("") {
-            let key = decl.and_then(|d| d.kms_key_id.clone()).ok_or_else(|| {
-                RemediationError::NotDeclared {
-                    trail: t.to_string(),
-                    what: "KMS key",
-                }
-            })?;
-            req = req.kms_key_id(key);
-        }
-        if b.require_cloudwatch_logs
-            && settings.cloudwatch_logs_log_group_arn.as_deref() == Some("")
-        {
-            let d = decl.ok_or_else(|| RemediationError::NotDeclared {
-                trail: t.to_string(),
-                what: "CloudWatch Logs group",
-            })?;
-            req = req
-                .set_cloud_watch_logs_log_group_arn(d.cloudwatch_logs_log_group_arn.clone())
-                .set_cloud_watch_logs_role_arn(d.cloudwatch_logs_role_arn.clone());
-        }
-        if decl.is_some_and(|d| d.is_organization_trail)
-            && settings.organization_trail == Some(false)
-        {
-            req = req.is_organization_trail(true);
-        }
-        if b.require_sns && settings.sns_topic.as_deref() == Some("") {
-            let d = decl.ok_or_else(|| RemediationError::NotDeclared {
-                trail: t.to_string(),
-                what: "SNS topic",
-            })?;
-            req = req.set_sns_topic_name(d.sns_topic_name.clone());
-        }
-        req.send()
+        };
+        apply_patch(ct.update_trail().name(&t.name), &patch)
+            .send()
             .await
             .map_err(|e| api_err("cloudtrail:UpdateTrail", t, &e))?;
-        Ok((StepStatus::Done, format!("restored: {}", weak.join("; "))))
+        Ok((StepStatus::Done, format!("restored: {}", patch.describe())))
     }
 
     async fn restore_selectors(
@@ -352,16 +306,19 @@ impl TrailRemediator {
             ));
         }
         let gaps = cov.describe().join("; ");
+        let adv_model: Vec<AdvancedSelector> = adv_now.iter().map(advanced_model).collect();
         let req = ct.put_event_selectors().trail_name(&t.name);
-        let req = if !adv_now.is_empty() {
-            let sels = restore_advanced(adv_now).map_err(|reason| RemediationError::Api {
-                api: "cloudtrail:PutEventSelectors",
-                trail: t.to_string(),
-                reason,
-            })?;
-            req.set_advanced_event_selectors(Some(sels))
-        } else {
-            req.set_event_selectors(Some(restore_basic(basic_now)))
+        let req = match plan::selector_restore(basic_now.len(), &adv_model) {
+            SelectorRestore::ReplaceAdvancedManagement { drop } => {
+                let sels =
+                    restore_advanced(adv_now, &drop).map_err(|reason| RemediationError::Api {
+                        api: "cloudtrail:PutEventSelectors",
+                        trail: t.to_string(),
+                        reason,
+                    })?;
+                req.set_advanced_event_selectors(Some(sels))
+            }
+            restore => req.set_event_selectors(Some(restore_basic(basic_now, &restore))),
         };
         req.send()
             .await
@@ -373,8 +330,30 @@ impl TrailRemediator {
     }
 }
 
-const MAX_SELECTORS: usize = 5;
-pub const MANAGEMENT_SELECTOR_NAME: &str = "driftguard: all management events";
+/// The settings patch the core planned, as an `UpdateTrail` request.
+fn apply_patch(
+    mut req: aws_sdk_cloudtrail::operation::update_trail::builders::UpdateTrailFluentBuilder,
+    p: &TrailSettingsPatch,
+) -> aws_sdk_cloudtrail::operation::update_trail::builders::UpdateTrailFluentBuilder {
+    req = req
+        .set_is_multi_region_trail(p.multi_region)
+        .set_include_global_service_events(p.include_global_service_events)
+        .set_enable_log_file_validation(p.log_file_validation)
+        .set_kms_key_id(p.kms_key_id.clone())
+        .set_is_organization_trail(p.organization_trail);
+    if let Some((bucket, prefix)) = &p.s3 {
+        req = req.s3_bucket_name(bucket).set_s3_key_prefix(prefix.clone());
+    }
+    if let Some((group, role)) = &p.cloudwatch_logs {
+        req = req
+            .set_cloud_watch_logs_log_group_arn(group.clone())
+            .set_cloud_watch_logs_role_arn(role.clone());
+    }
+    if let Some(topic) = &p.sns_topic_name {
+        req = req.set_sns_topic_name(topic.clone());
+    }
+    req
+}
 
 fn basic_model(s: &EventSelector) -> BasicSelector {
     BasicSelector {
@@ -409,41 +388,40 @@ fn advanced_model(s: &AdvancedEventSelector) -> AdvancedSelector {
     }
 }
 
-/// Basic selectors: keep every selector and its data resources; make management logging
-/// complete by adding one all-management selector.
-fn restore_basic(mut current: Vec<EventSelector>) -> Vec<EventSelector> {
-    if current.len() < MAX_SELECTORS {
-        current.push(
+/// Basic selectors, as the core's [`SelectorRestore`] says: every selector and its data
+/// resources kept; one all-management selector appended, or (at the limit) the first one
+/// widened to all management events.
+fn restore_basic(mut current: Vec<EventSelector>, how: &SelectorRestore) -> Vec<EventSelector> {
+    match how {
+        SelectorRestore::AppendBasic => current.push(
             EventSelector::builder()
                 .read_write_type(ReadWriteType::All)
                 .include_management_events(true)
                 .build(),
-        );
-    } else if let Some(first) = current.first_mut() {
-        // At the limit: widen one selector (its data resources stay, now for reads and
-        // writes) rather than drop any. More logging, never less.
-        first.read_write_type = Some(ReadWriteType::All);
-        first.include_management_events = Some(true);
-        first.exclude_management_event_sources = None;
+        ),
+        SelectorRestore::WidenFirstBasic => {
+            if let Some(first) = current.first_mut() {
+                first.read_write_type = Some(ReadWriteType::All);
+                first.include_management_events = Some(true);
+                first.exclude_management_event_sources = None;
+            }
+        }
+        SelectorRestore::ReplaceAdvancedManagement { .. } => {}
     }
     current
 }
 
-/// Advanced selectors: replace the management selectors (partial ones are what broke
-/// coverage) with one that logs all management events; every data selector is kept.
+/// Advanced selectors: drop the management selectors the core named (partial ones are what
+/// broke coverage) and add one that logs all management events; every data selector is kept.
 fn restore_advanced(
     current: Vec<AdvancedEventSelector>,
+    drop: &[usize],
 ) -> Result<Vec<AdvancedEventSelector>, String> {
     let mut out: Vec<AdvancedEventSelector> = current
         .into_iter()
-        .filter(|s| {
-            !s.field_selectors.iter().any(|f| {
-                f.field == "eventCategory"
-                    && f.equals
-                        .as_ref()
-                        .is_some_and(|e| e.iter().any(|v| v == "Management"))
-            })
-        })
+        .enumerate()
+        .filter(|(i, _)| !drop.contains(i))
+        .map(|(_, s)| s)
         .collect();
     let field = AdvancedFieldSelector::builder()
         .field("eventCategory")
@@ -460,12 +438,15 @@ fn restore_advanced(
 }
 
 impl Remediator for TrailRemediator {
-    async fn remediate(&self, decision: &Decision) -> Report {
+    type Step = TrailAction;
+
+    fn step(action: &Action) -> Option<&TrailAction> {
+        action.as_trail()
+    }
+
+    async fn remediate(&self, decision: &Decision, steps: &[&TrailAction]) -> Report {
         let event_id = decision.event_id.as_deref();
-        run_steps(decision.actions_to_run(), |action| {
-            self.run(action, event_id)
-        })
-        .await
+        run_steps(steps, |action| self.run(action, event_id)).await
     }
 }
 
@@ -490,28 +471,31 @@ impl Wiring {
     }
 }
 
+/// trail-guard's pipeline.
+pub type TrailPipeline = Pipeline<TrailRemediator, SnsNotifier<NoFacts>>;
+
 /// Assemble the pipeline.
-pub fn pipeline(policy: Arc<Policy>, topic_arn: &str, wiring: Wiring) -> Pipeline<TrailRemediator> {
+pub fn pipeline(policy: Arc<Policy>, topic_arn: &str, wiring: Wiring) -> TrailPipeline {
     let sessions = RoleSessions::new(
         &wiring.config,
         wiring.sts,
         &policy.remediation_role,
         FUNCTION_NAME,
     );
-    Pipeline {
-        function: FUNCTION_NAME.to_string(),
-        guardrails: vec![GuardrailId::TrailTampering],
-        policy: policy.clone(),
-        alerts: AlertSink {
+    Pipeline::new(
+        FUNCTION_NAME,
+        policy.clone(),
+        TrailRemediator::new(policy, sessions, wiring.make_client),
+        SnsNotifier {
             sns: wiring.sns,
             topic_arn: topic_arn.to_string(),
+            facts: NoFacts,
         },
-        remediator: TrailRemediator::new(policy, sessions, wiring.make_client),
-    }
+    )
 }
 
 /// Cold start: environment, policy, SDK config; built once, reused by warm invocations.
-pub async fn from_env() -> Result<Pipeline<TrailRemediator>, StartupError> {
+pub async fn from_env() -> Result<TrailPipeline, StartupError> {
     let (env, policy, config) = cold_start().await?;
     Ok(pipeline(policy, &env.topic_arn, Wiring::live(&config)))
 }
@@ -541,13 +525,13 @@ mod tests {
     #[test]
     fn basic_restore_keeps_every_data_selector_even_at_the_limit() {
         let four: Vec<_> = (0..4).map(data_selector).collect();
-        let out = restore_basic(four);
+        let out = restore_basic(four, &plan::selector_restore(4, &[]));
         assert_eq!(out.len(), 5);
         assert!(coverage_basic(&out));
         assert_eq!(out.iter().filter(|s| s.data_resources.is_some()).count(), 4);
 
         let five: Vec<_> = (0..5).map(data_selector).collect();
-        let out = restore_basic(five);
+        let out = restore_basic(five, &plan::selector_restore(5, &[]));
         assert_eq!(out.len(), 5, "no selector is dropped at the limit");
         assert!(coverage_basic(&out));
         assert_eq!(out.iter().filter(|s| s.data_resources.is_some()).count(), 5);
@@ -574,7 +558,12 @@ mod tests {
                 .field_selectors(field("readOnly", "true")?)
                 .build()?,
         );
-        let out = restore_advanced(current)?;
+        let model: Vec<AdvancedSelector> = current.iter().map(advanced_model).collect();
+        let SelectorRestore::ReplaceAdvancedManagement { drop } = plan::selector_restore(0, &model)
+        else {
+            return Err("advanced selectors need an advanced restore".into());
+        };
+        let out = restore_advanced(current, &drop)?;
         assert_eq!(out.len(), 7);
         assert_eq!(
             out.iter()

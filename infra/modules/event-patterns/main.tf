@@ -13,32 +13,13 @@ locals {
   # Both spellings are in use (older and current documentation).
   sign_in = ["AWS Console Sign In via CloudTrail", "AWS Console Signin via CloudTrail"]
 
-  # shared/src/guardrails/trail.rs
-  trail_event_names = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"]
+  # The CloudTrail calls each function's guardrails claim: catalog.json holds the guardrail
+  # catalog of the core (shared/core/src/catalog.rs); a test fails when the two disagree.
+  catalog = jsondecode(file("${path.module}/catalog.json"))
 
-  # shared/src/guardrails/org.rs (placement + SCP integrity)
-  organizations_event_names = [
-    "MoveAccount",
-    "CreateAccountResult",
-    "AcceptHandshake",
-    "LeaveOrganization",
-    "RemoveAccountFromOrganization",
-    "DetachPolicy",
-    "DeletePolicy",
-    "UpdatePolicy",
-    "DisablePolicyType",
-  ]
-
-  # shared/src/guardrails/guardduty.rs (guardduty-tampering)
-  guardduty_event_names = [
-    "DeleteDetector",
-    "UpdateDetector",
-    "DisassociateFromMasterAccount",
-    "DisassociateFromAdministratorAccount",
-    "DeleteMembers",
-    "DisassociateMembers",
-    "UpdateOrganizationConfiguration",
-  ]
+  trail_event_names         = local.catalog["trail-guard"]["cloudtrail.amazonaws.com"]
+  organizations_event_names = local.catalog["org-guard"]["organizations.amazonaws.com"]
+  guardduty_event_names     = local.catalog["guardduty-guard"]["guardduty.amazonaws.com"]
 
   trail_api = {
     source        = ["aws.cloudtrail"]
