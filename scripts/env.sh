@@ -22,6 +22,13 @@ ensure_nextest() {
   fi
 }
 
+ensure_cargo_deny() {
+  if ! command -v cargo-deny >/dev/null 2>&1; then
+    echo "installing cargo-deny ..." >&2
+    cargo install --locked cargo-deny@0.20.2
+  fi
+}
+
 ensure_cargo_lambda() {
   if ! command -v cargo-lambda >/dev/null 2>&1; then
     echo "installing cargo-lambda (with zig) ..." >&2

@@ -98,7 +98,7 @@ data "aws_iam_policy_document" "function" {
   }
 
   # root-guard and guardduty-guard: account names, emails (CreateMembers) and OU paths for
-  # alerts (shared/src/directory.rs), as a delegated administrator of the organization.
+  # alerts (shared/aws/src/directory.rs), as a delegated administrator of the organization.
   dynamic "statement" {
     for_each = contains(["root-guard", "guardduty-guard"], each.key) ? [1] : []
     content {

@@ -1,2 +1,2 @@
 # No inputs: the patterns follow the event names the Rust code judges
-# (shared/src/guardrails/*.rs) and change with it, not per deployment.
+# (shared/core/src/catalog.rs, via catalog.json) and change with it, not per deployment.
