@@ -58,6 +58,9 @@ enum Command {
     },
     /// Load and validate a policy file; print a summary, or the key, line and reason it is refused.
     CheckPolicy { file: PathBuf },
+    /// Print the guardrail catalog as JSON: each guardrail, the function that owns it, and
+    /// the events it claims (what the EventBridge rules must route to that function).
+    Catalog,
 }
 
 fn main() -> ExitCode {
@@ -97,6 +100,14 @@ fn main() -> ExitCode {
             } else {
                 ExitCode::SUCCESS
             }
+        }
+        Command::Catalog => {
+            let json = serde_json::to_string_pretty(&driftguard_core::catalog::CATALOG)
+                .unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+            if writeln!(out, "{json}").is_err() {
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
         }
         Command::CheckPolicy { file } => match driftguard_files::load_policy(&file) {
             Ok(p) => {

@@ -1,8 +1,9 @@
 """Routing test: every EventBridge fixture of the function corpora, put on the deployed
 buses (moto), reaches exactly the functions that must see it.
 
-Expected set of an event = the owners of every guardrail `driftguard evaluate` says claims
-it (one JSON line per claiming guardrail; a null guardrail claims nothing). An SQS queue is
+Expected set of an event = the owners (from `driftguard catalog`, the core's guardrail table)
+of every guardrail `driftguard evaluate` says claims it (one JSON line per claiming
+guardrail; a null guardrail claims nothing). An SQS queue is
 added as an extra target of every function rule; the queues tell which rules matched.
 
 Four passes, each event marked with a unique field in its detail (no pattern reads it):
@@ -25,14 +26,12 @@ from pathlib import Path
 
 from awsenv import AUDIT_ACCOUNT, FUNCTIONS, MANAGEMENT_ACCOUNT, client, outputs, session
 
-OWNER = {
-    "trail-tampering": "trail-guard",
-    "account-placement": "org-guard",
-    "scp-integrity": "org-guard",
-    "root-activity": "root-guard",
-    "guardduty-tampering": "guardduty-guard",
-    "guardduty-finding": "guardduty-guard",
-}
+
+def owners(binary: str) -> dict[str, str]:
+    """Guardrail -> owning function, from the core's catalog (`driftguard catalog`)."""
+    proc = subprocess.run([binary, "catalog"], capture_output=True, text=True, check=True)
+    return {e["guardrail"]: e["function"] for e in json.loads(proc.stdout)}
+
 MARKER = "driftguardRoutingTestMarker"
 
 
@@ -57,6 +56,7 @@ def expectations(binary: str, policy: str, repo: Path, files: list[str]) -> dict
     )
     if proc.returncode not in (0, 2):
         sys.exit(f"driftguard evaluate failed ({proc.returncode}): {proc.stderr}")
+    owner_of = owners(binary)
     expected: dict[str, set[str] | None] = {}
     for line in proc.stdout.splitlines():
         if not line.strip():
@@ -68,9 +68,9 @@ def expectations(binary: str, policy: str, repo: Path, files: list[str]) -> dict
             continue
         cur = expected.setdefault(src, set())
         if cur is not None and d.get("guardrail"):
-            owner = OWNER.get(d["guardrail"])
+            owner = owner_of.get(d["guardrail"])
             if owner is None:
-                sys.exit(f"unknown guardrail {d['guardrail']} in {src}: add it to OWNER")
+                sys.exit(f"guardrail {d['guardrail']} in {src} is not in `driftguard catalog`")
             cur.add(owner)
     missing = [f for f in files if f not in expected]
     if missing:

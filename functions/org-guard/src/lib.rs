@@ -13,7 +13,7 @@ use driftguard_aws::sessions::{AssumeRoleError, RoleSessions};
 use driftguard_aws::steps::{all_skipped, run_steps};
 use driftguard_core::guardrails::org::OrgAction;
 use driftguard_core::guardrails::org::policy::{ParentRef, TargetRef};
-use driftguard_core::ids::AccountId;
+use driftguard_core::ids::{AccountId, OuId, RootId};
 use driftguard_core::model::GuardrailId;
 use driftguard_core::outcome::{Report, StepStatus};
 use driftguard_core::{Action, Decision, Policy};
@@ -267,8 +267,8 @@ impl OrgRemediator {
                     .ok_or_else(|| RemediationError::UnknownScp(policy_id.to_string()))?;
                 let dir = self.directory(org, false).await?;
                 // The target as an id (the core may plan an OU path it could not resolve).
-                let target_id = if target.starts_with("ou-")
-                    || target.starts_with("r-")
+                let target_id = if OuId::is_valid(target)
+                    || RootId::is_valid(target)
                     || AccountId::is_valid(target)
                 {
                     target.clone()

@@ -5,9 +5,11 @@
 //! cannot drift apart.
 
 use crate::model::GuardrailId;
+use serde::Serialize;
 
 /// What reaches a guardrail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Trigger {
     /// CloudTrail records of these `eventName`s from this `eventSource` (never the name
     /// alone: IAM also has DeletePolicy, Macie also has DisassociateFromAdministratorAccount).
@@ -21,8 +23,8 @@ pub enum Trigger {
     GuardDutyFindings,
 }
 
-/// One row of the catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One row of the catalog (`driftguard catalog` prints them as JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Entry {
     pub guardrail: GuardrailId,
     /// The Lambda function (package and binary name) that acts on the guardrail.

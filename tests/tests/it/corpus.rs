@@ -301,6 +301,10 @@ fn bless(corpus: &Corpus, cases: &[Case], seen: &BTreeMap<String, Actual>) -> Re
         .collect();
     let text = serde_json::to_string_pretty(&blessed).map_err(|e| e.to_string())?;
     let path = corpus.dir().join(EXPECTED);
+    // Keep the file's own ending (some end with a newline, some do not): a blessed file that
+    // did not change has no diff.
+    let newline = std::fs::read_to_string(&path).is_ok_and(|old| old.ends_with('\n'));
+    let text = if newline { format!("{text}\n") } else { text };
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 

@@ -13,7 +13,7 @@ use crate::catalog::{self, ORGANIZATIONS};
 use crate::decision::Action;
 use crate::event::{CloudTrailRecord, Envelope};
 use crate::guardrails::Judgement;
-use crate::ids::{AccountId, RootId};
+use crate::ids::{AccountId, OuId, RootId};
 use crate::model::{GuardrailId, Severity, Verdict};
 use crate::policy::Policy;
 use serde_json::Value;
@@ -268,7 +268,7 @@ fn target_declared(policy: &Policy, decl_targets: &[TargetRef], target_id: &str)
         TargetRef::Account(a) => a == target_id,
         TargetRef::Parent(p) => match policy.placement.id_of(p) {
             Some(id) => id == target_id,
-            None => p.as_str() == target_id || target_id.starts_with("ou-"),
+            None => p.as_str() == target_id || OuId::is_valid(target_id),
         },
     })
 }
