@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use driftguard_core::decide::decide_all;
 use driftguard_core::decision::DispositionKind;
 use driftguard_core::event::{Item, decode_document};
+use driftguard_core::trust;
 use driftguard_core::view::{DecisionView, Judged};
 use driftguard_core::{Decision, Policy};
 use serde::Serialize;
@@ -96,10 +97,15 @@ pub fn evaluate_bytes(
                 None => source.to_string(),
             };
             match result {
-                Ok(event) => decide_all(&event, policy, today)
-                    .iter()
-                    .map(|d| EvalLine::from_decision(src.clone(), d))
-                    .collect(),
+                // Bare records (CloudTrail log files) carry no envelope to check; an
+                // enveloped event must be one an AWS service delivered.
+                Ok(event) => match event.envelope().map(|_| trust::check(&event, policy)) {
+                    Some(Err(why)) => vec![EvalLine::error(src, format!("untrusted event: {why}"))],
+                    _ => decide_all(&event, policy, today)
+                        .iter()
+                        .map(|d| EvalLine::from_decision(src.clone(), d))
+                        .collect(),
+                },
                 Err(e) => vec![EvalLine::error(src, e.to_string())],
             }
         })

@@ -15,6 +15,7 @@ use driftguard_core::event::{DecodeError, Event, decode_event};
 use driftguard_core::model::{GuardrailId, Severity, Verdict};
 use driftguard_core::outcome::{Outcome, Report};
 use driftguard_core::record::Record;
+use driftguard_core::trust;
 use driftguard_core::view::DecisionView;
 use driftguard_core::{Action, Decision, Disposition, Policy};
 use serde::Serialize;
@@ -90,6 +91,10 @@ pub enum InvocationError {
         "the alert for {0}; this invocation fails so that Lambda retries it once the other one has finished or its claim has gone stale"
     )]
     AlertInFlight(String),
+    #[error(
+        "untrusted event refused, nothing remediated ({0}); an alert was sent. Check the driftguard bus's resource policy and the rules that target this function"
+    )]
+    Untrusted(driftguard_core::trust::Untrusted),
 }
 
 impl InvocationError {
@@ -100,6 +105,7 @@ impl InvocationError {
             InvocationError::Alert(_) => "driftguard.AlertNotPublished",
             InvocationError::Remediation { .. } => "driftguard.RemediationFailed",
             InvocationError::AlertInFlight(_) => "driftguard.AlertInFlight",
+            InvocationError::Untrusted(_) => "driftguard.UntrustedEvent",
         }
     }
 }
@@ -153,8 +159,21 @@ impl<R: Remediator, N: Notifier> Pipeline<R, N> {
                 return Err(e.into());
             }
         };
-        let decision = self.decide(&event);
-        let mut report = self.act(&decision).await;
+        // Only events an AWS service delivered, about the account they name: anything else is
+        // alerted and refused, never remediated.
+        let untrusted = trust::check(&event, &self.policy).err();
+        let decision = match &untrusted {
+            Some(why) => trust::refusal(&event, why),
+            None => self.decide(&event),
+        };
+        let mut report = match &untrusted {
+            Some(why) => {
+                let mut r = Report::without_steps(Outcome::None);
+                r.error = Some(why.to_string());
+                r
+            }
+            None => self.act(&decision).await,
+        };
         let ctx = AlertContext {
             function: self.function.clone(),
             request_id: request_id.map(str::to_string),
@@ -187,6 +206,9 @@ impl<R: Remediator, N: Notifier> Pipeline<R, N> {
 
         if let Some(e) = failure {
             return Err(e);
+        }
+        if let Some(why) = untrusted {
+            return Err(InvocationError::Untrusted(why));
         }
         if report.outcome == Outcome::Failed {
             return Err(InvocationError::Remediation {

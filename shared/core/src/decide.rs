@@ -188,11 +188,16 @@ fn apply(mut d: Decision, j: Judgement, policy: &Policy, today: NaiveDate) -> De
         _ => d.subject.account.as_deref(),
     };
     if is_own_action(&d.actor, policy, acting_account) {
-        return benign(
-            d,
-            "driftguard's own remediation (loop guard: remediation role and driftguard- session)"
-                .into(),
-        );
+        // The loop guard judges content: driftguard's identity makes an event benign only
+        // when the call is one driftguard makes, with the values it would set.
+        if j.restoring || d.verdict == Verdict::Benign {
+            return benign(
+                d,
+                "driftguard's own remediation (loop guard: its remediation role and a driftguard- session, making a restoring call)"
+                    .into(),
+            );
+        }
+        role_abused(&mut d);
     }
     if d.verdict != Verdict::Violation {
         d.planned.clear();
@@ -219,6 +224,36 @@ fn apply(mut d: Decision, j: Judgement, policy: &Policy, today: NaiveDate) -> De
         Disposition::Remediate
     };
     d
+}
+
+/// A harmful call made through driftguard's own remediation role: judged like anyone's, and
+/// critical, because whoever made it holds the role's credentials or changed its trust policy.
+fn role_abused(d: &mut Decision) {
+    d.severity = Severity::Critical;
+    d.summary = format!(
+        "{} (through driftguard's remediation role: the role was abused)",
+        d.summary
+    );
+    let session = d.actor.arn.clone().unwrap_or_default();
+    d.evidence.push((
+        "driftguard role".into(),
+        format!(
+            "made through driftguard's remediation role ({session}), but not a call driftguard makes: its credentials or trust policy were abused"
+        ),
+    ));
+    let account = d
+        .actor
+        .account
+        .clone()
+        .or_else(|| d.subject.account.clone())
+        .unwrap_or_else(|| "the acting account".into());
+    let first = format!(
+        "Treat driftguard's remediation role in {account} as compromised: review its trust policy (who may assume it) and its recent AssumeRole events in CloudTrail, revoke its active sessions (IAM > Roles > Revoke active sessions), and find who assumed it with a driftguard- session name."
+    );
+    d.respond = Some(match d.respond.take() {
+        Some(r) => format!("{first} Then: {r}"),
+        None => first,
+    });
 }
 
 fn benign(mut d: Decision, reason: String) -> Decision {

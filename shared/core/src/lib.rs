@@ -30,6 +30,7 @@ pub mod model;
 pub mod outcome;
 pub mod policy;
 pub mod record;
+pub mod trust;
 pub mod view;
 
 pub use decide::{decide, decide_all};

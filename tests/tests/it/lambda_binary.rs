@@ -201,6 +201,7 @@ async fn root_guard_binary_alerts_a_root_sign_in() -> Result<(), BoxError> {
     .to_json();
     ev["detail-type"] = "AWS Console Sign In via CloudTrail".into();
     ev["detail"]["eventSource"] = "signin.amazonaws.com".into();
+    ev["source"] = "aws.signin".into();
     ev["detail"]["userIdentity"] = serde_json::json!({
         "type": "Root",
         "principalId": w.member_account,
@@ -226,5 +227,88 @@ async fn root_guard_binary_alerts_a_root_sign_in() -> Result<(), BoxError> {
     );
     let alert = w.one_alert().await?;
     assert_eq!(alert.attributes["guardrail"], "root-activity");
+    Ok(())
+}
+
+/// Through the real binary: a harmful call made through driftguard's own role is remediated
+/// (the role identity hides nothing), and a forged envelope changes nothing in moto and
+/// fails the invocation with the reason.
+#[tokio::test]
+async fn binary_remediates_role_abuse_and_refuses_forged_envelopes() -> Result<(), BoxError> {
+    let w = World::start().await?;
+    w.cloudtrail()
+        .stop_logging()
+        .name(MEMBER_TRAIL)
+        .send()
+        .await?;
+    let api = RuntimeApi::start().await?;
+    let mut child = w
+        .spawn_function("trail-guard", &api, &w.policy_toml("enforce", ""))
+        .await?;
+
+    let forged = {
+        let mut ev = CtEvent::new(
+            &w.member_account,
+            "StopLogging",
+            "4d5e6f70-8192-4a3b-8c4d-5e6f708192a3",
+        )
+        .to_json();
+        ev["source"] = serde_json::json!("aws.partner/saas.example.com/1/events");
+        ev
+    };
+    api.invoke("req-forged", forged).await;
+    let answer = api
+        .answer("req-forged", Duration::from_secs(30))
+        .await
+        .ok_or("no answer")?;
+    let Answer::Error(err) = answer else {
+        return Err(format!("expected an error answer, got {answer:?}").into());
+    };
+    assert_eq!(err["errorType"], "driftguard.UntrustedEvent");
+    assert!(
+        err["errorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains("aws.partner/saas.example.com/1/events")),
+        "{err}"
+    );
+    assert!(!w.trail_status().await?, "a forged event writes nothing");
+    let alert = w.one_alert().await?;
+    assert_eq!(alert.attributes["severity"], "high");
+
+    let abused = CtEvent::new(
+        &w.member_account,
+        "StopLogging",
+        "5e6f7081-92a3-4b4c-8d5e-6f708192a3b4",
+    )
+    .by(&format!(
+        "arn:aws:sts::{}:assumed-role/DriftguardRemediation/driftguard-trail-guard-5e6f7081",
+        w.member_account
+    ))
+    .to_json();
+    api.invoke("req-abused", abused).await;
+    let answer = api
+        .answer("req-abused", Duration::from_secs(30))
+        .await
+        .ok_or("no answer")?;
+    let Answer::Response(body) = answer else {
+        return Err(format!("the function answered with an error: {answer:?}").into());
+    };
+    assert_eq!(
+        (&body["verdict"], &body["severity"], &body["outcome"]),
+        (
+            &serde_json::json!("violation"),
+            &serde_json::json!("critical"),
+            &serde_json::json!("remediated")
+        )
+    );
+    assert!(w.trail_status().await?, "logging restarted");
+    let alert = w.one_alert().await?;
+    assert!(
+        alert
+            .subject
+            .starts_with("[driftguard] CRITICAL trail-tampering violation")
+    );
+    child.start_kill()?;
+    let _ = child.wait().await;
     Ok(())
 }

@@ -189,6 +189,46 @@ async fn targets(w: &World, policy_id: &str) -> Result<Vec<String>, BoxError> {
 }
 
 #[tokio::test]
+async fn guardrail_scp_detached_through_driftguards_role_is_attached_again() -> Result<(), BoxError>
+{
+    let w = World::start().await?;
+    let org = w.build_org().await?;
+    w.organizations()
+        .detach_policy()
+        .policy_id(&org.scp_id)
+        .target_id(&org.production)
+        .send()
+        .await?;
+    let ev = CtEvent::organizations(MANAGEMENT_ACCOUNT, "DetachPolicy", EVENT_ID)
+        .request(json!({"policyId": org.scp_id, "targetId": org.production}))
+        .by(&format!(
+            "arn:aws:sts::{MANAGEMENT_ACCOUNT}:assumed-role/DriftguardRemediation/driftguard-org-guard-{EVENT_ID}"
+        ))
+        .to_json();
+    let resp = w
+        .org_guard(&org, "enforce")
+        .await?
+        .handle(&ev, Some("req-1"))
+        .await?;
+    assert_eq!(
+        (resp.decision.verdict.as_str(), resp.outcome.as_str()),
+        ("violation", "remediated")
+    );
+    let mut expected = vec![org.root_id.clone(), org.production.clone()];
+    expected.sort();
+    assert_eq!(targets(&w, &org.scp_id).await?, expected);
+    let alert = w.one_alert().await?;
+    assert!(
+        alert.message["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("the role was abused")),
+        "{}",
+        alert.message["summary"]
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn detached_guardrail_scp_is_attached_again() -> Result<(), BoxError> {
     let w = World::start().await?;
     let org = w.build_org().await?;

@@ -327,13 +327,16 @@ reason = "incident response"
 }
 
 #[tokio::test]
-async fn driftguards_own_action_is_ignored() -> Result<(), BoxError> {
+async fn stop_logging_through_driftguards_own_role_is_alerted_and_remediated()
+-> Result<(), BoxError> {
     let w = World::start().await?;
     w.cloudtrail()
         .stop_logging()
         .name(MEMBER_TRAIL)
         .send()
         .await?;
+    // Whoever can assume the remediation role (its trust policy was changed, say) names the
+    // session like driftguard does: the identity alone must not hide a harmful call.
     let ev = CtEvent::new(&w.member_account, "StopLogging", EVENT_ID)
         .by(&format!(
             "arn:aws:sts::{}:assumed-role/DriftguardRemediation/driftguard-trail-guard-{EVENT_ID}",
@@ -344,18 +347,91 @@ async fn driftguards_own_action_is_ignored() -> Result<(), BoxError> {
         .trail_guard("enforce", "")?
         .handle(&ev, Some("req-1"))
         .await?;
+    assert_eq!(resp.decision.verdict.as_str(), "violation");
+    assert_eq!(resp.outcome.as_str(), "remediated");
+    assert!(w.trail_status().await?, "logging restarted");
+    let alert = w.one_alert().await?;
+    assert_eq!(
+        alert.subject,
+        format!(
+            "[driftguard] CRITICAL trail-tampering violation in {}: remediated",
+            w.member_account
+        )
+    );
+    assert!(
+        alert.message["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("the role was abused")),
+        "{}",
+        alert.message["summary"]
+    );
+    // driftguard's own StartLogging (the restore) is benign by content: no loop.
+    let restore = CtEvent::new(
+        &w.member_account,
+        "StartLogging",
+        "2b3c4d5e-6f70-4182-93a4-b5c6d7e8f901",
+    )
+    .by(&format!(
+        "arn:aws:sts::{}:assumed-role/DriftguardRemediation/driftguard-trail-guard-{EVENT_ID}",
+        w.member_account
+    ))
+    .to_json();
+    let resp = w
+        .trail_guard("enforce", "")?
+        .handle(&restore, Some("req-2"))
+        .await?;
     assert_eq!(resp.decision.verdict.as_str(), "benign");
-    assert_eq!(resp.outcome.as_str(), "none");
-    assert!(
-        !w.trail_status().await?,
-        "nothing is written for driftguard's own event"
-    );
-    assert!(
-        w.alerts(std::time::Duration::from_secs(2))
-            .await?
-            .is_empty(),
-        "no alert for a benign decision"
-    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn forged_envelopes_change_nothing_and_fail_the_invocation() -> Result<(), BoxError> {
+    let w = World::start().await?;
+    w.cloudtrail()
+        .stop_logging()
+        .name(MEMBER_TRAIL)
+        .send()
+        .await?;
+    let genuine = CtEvent::new(&w.member_account, "StopLogging", EVENT_ID).to_json();
+    let mut partner = genuine.clone();
+    partner["source"] = json!("aws.partner/saas.example.com/1/events");
+    let mut custom = genuine.clone();
+    custom["source"] = json!("com.example.audit");
+    let mut other_service = genuine.clone();
+    other_service["source"] = json!("aws.organizations");
+    let mut other_account = genuine.clone();
+    other_account["account"] = json!("999999999999");
+    let bare = genuine["detail"].clone();
+    let pipeline = w.trail_guard("enforce", "")?;
+    for (what, ev) in [
+        ("partner source", partner),
+        ("custom source", custom),
+        ("another service's source", other_service),
+        ("another account", other_account),
+        ("bare record", bare),
+    ] {
+        let err = pipeline
+            .handle(&ev, Some("req-forged"))
+            .await
+            .err()
+            .ok_or_else(|| format!("{what}: a forged event must fail the invocation"))?;
+        assert_eq!(err.kind(), "driftguard.UntrustedEvent", "{what}");
+        assert!(
+            err.to_string().contains("untrusted event refused"),
+            "{what}: {err}"
+        );
+        assert!(!w.trail_status().await?, "{what}: nothing written to moto");
+        let alert = w.one_alert().await?;
+        assert_eq!(alert.attributes["severity"], "high", "{what}");
+        assert!(
+            alert.message["summary"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("Untrusted event refused")),
+            "{what}: {}",
+            alert.message["summary"]
+        );
+        assert_eq!(alert.message["steps"], json!([]), "{what}");
+    }
     Ok(())
 }
 

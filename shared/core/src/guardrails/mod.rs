@@ -25,6 +25,11 @@ pub(crate) struct Judgement {
     /// What a responder must do first.
     pub respond: Option<String>,
     pub planned: Vec<Action>,
+    /// The call, by its content, is one driftguard itself makes to restore the baseline,
+    /// with the values it would set (e.g. an `UpdateTrail` that sets only baseline values):
+    /// made through driftguard's own identity, it is its own remediation, not drift. Calls
+    /// that are compliant by content need not set it (they are benign anyway).
+    pub restoring: bool,
 }
 
 impl Judgement {
@@ -39,6 +44,7 @@ impl Judgement {
             evidence: Vec::new(),
             respond: None,
             planned: Vec::new(),
+            restoring: false,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use super::action::{TrailAction, TrailRef};
 use super::baseline::{TrailSettings, management_coverage, selectors_from_event, weaknesses};
+use super::plan;
 use super::policy::TrailScope;
 use crate::catalog::{self, CLOUDTRAIL};
 use crate::decision::Action;
@@ -152,6 +153,9 @@ pub(crate) fn judge(
             }
         }
         "UpdateTrail" => {
+            // A partial restore by driftguard (one setting fixed, others still to fix) is its
+            // own remediation when the request sets only baseline values.
+            j.restoring = plan::is_restoring_update(policy, decl, &record.request_parameters);
             let settings = if record.response_elements.is_object() {
                 TrailSettings::from_response(&record.response_elements)
             } else {

@@ -95,6 +95,54 @@ pub fn settings_patch(
     Ok(Some(p))
 }
 
+/// Whether an `UpdateTrail` request (its `requestParameters`) sets only values a
+/// [`TrailSettingsPatch`] sets: `true` for every boolean the baseline requires, the
+/// declaration's bucket, prefix, KMS key, CloudWatch Logs group and role, and SNS topic.
+/// Anything else (a weaker value, a key the patch never writes) is not driftguard's.
+pub fn is_restoring_update(
+    policy: &Policy,
+    decl: Option<&TrailDecl>,
+    request: &serde_json::Value,
+) -> bool {
+    let Some(fields) = request.as_object() else {
+        return false;
+    };
+    let b = &policy.trail;
+    let is_true = |v: &serde_json::Value| {
+        v.as_bool() == Some(true) || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true"))
+    };
+    let declared = |v: &serde_json::Value, field: fn(&TrailDecl) -> Option<&str>| {
+        decl.and_then(field)
+            .is_some_and(|want| v.as_str() == Some(want))
+    };
+    let mut sets_something = false;
+    for (key, v) in fields {
+        let ok = match key.as_str() {
+            "name" => continue,
+            "isMultiRegionTrail" => b.multi_region && is_true(v),
+            "includeGlobalServiceEvents" => {
+                (b.include_global_service_events || b.multi_region) && is_true(v)
+            }
+            "enableLogFileValidation" => b.log_file_validation && is_true(v),
+            "isOrganizationTrail" => decl.is_some_and(|d| d.is_organization_trail) && is_true(v),
+            "s3BucketName" => declared(v, |d| Some(d.s3_bucket.as_str())),
+            "s3KeyPrefix" => declared(v, |d| d.s3_key_prefix.as_deref()),
+            "kmsKeyId" => declared(v, |d| d.kms_key_id.as_deref()),
+            "cloudWatchLogsLogGroupArn" => {
+                declared(v, |d| d.cloudwatch_logs_log_group_arn.as_deref())
+            }
+            "cloudWatchLogsRoleArn" => declared(v, |d| d.cloudwatch_logs_role_arn.as_deref()),
+            "snsTopicName" => declared(v, |d| d.sns_topic_name.as_deref()),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        sets_something = true;
+    }
+    sets_something
+}
+
 /// The `CreateTrail` that recreates a declared trail at the baseline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrailSpec {
@@ -235,6 +283,47 @@ mod tests {
                 what: "allowed bucket"
             })
         );
+    }
+
+    #[test]
+    fn restoring_updates_set_only_baseline_values() {
+        let p = policy(
+            "[[trail.trails]]\nname = \"org-trail\"\ns3_bucket = \"org-logs\"\nis_organization_trail = true\n",
+        );
+        let decl = p.trail.trails.first();
+        let restoring = |v: serde_json::Value| is_restoring_update(&p, decl, &v);
+        assert!(restoring(
+            serde_json::json!({"name": "org-trail", "isMultiRegionTrail": true})
+        ));
+        assert!(restoring(serde_json::json!({
+            "name": "org-trail", "includeGlobalServiceEvents": true, "enableLogFileValidation": true,
+            "s3BucketName": "org-logs", "isOrganizationTrail": true
+        })));
+        assert!(!restoring(
+            serde_json::json!({"name": "org-trail", "isMultiRegionTrail": false})
+        ));
+        assert!(!restoring(
+            serde_json::json!({"name": "org-trail", "s3BucketName": "attacker-logs"})
+        ));
+        assert!(!restoring(
+            serde_json::json!({"name": "org-trail", "kmsKeyId": ""})
+        ));
+        assert!(
+            !restoring(serde_json::json!({"name": "org-trail"})),
+            "sets nothing"
+        );
+        assert!(!restoring(serde_json::Value::Null));
+        // Without a declaration, only the baseline booleans are driftguard's to set.
+        assert!(is_restoring_update(
+            &p,
+            None,
+            &serde_json::json!({"enableLogFileValidation": true})
+        ));
+        assert!(!is_restoring_update(
+            &p,
+            None,
+            &serde_json::json!({"s3BucketName": "org-logs"})
+        ));
     }
 
     #[test]
