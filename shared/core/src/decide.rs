@@ -203,13 +203,7 @@ fn apply(mut d: Decision, j: Judgement, policy: &Policy, today: NaiveDate) -> De
         d.planned.clear();
         return d;
     }
-    let candidates = [d.actor.arn.as_deref(), d.actor.issuer_arn.as_deref()];
-    let exemption = policy.exemptions.iter().find(|e| {
-        candidates
-            .iter()
-            .flatten()
-            .any(|arn| e.applies(j.guardrail, arn, today))
-    });
+    let exemption = policy.exemption_for(j.guardrail, &d.actor, today);
     d.disposition = if let Some(e) = exemption {
         Disposition::Exempt {
             principal_pattern: e.principal.clone(),

@@ -418,9 +418,9 @@ cloudwatch_logs_role_arn = "arn:aws:iam::111111111111:role/trail-cwl"
 sns_topic_name = "trail-delivery"
 
 [[exemptions]]
-principal = "arn:aws:sts::*:assumed-role/*/break-glass-*"
+principal = "arn:aws:iam::*:role/break-glass-*"
 guardrails = ["trail-tampering"]
-reason = "session pattern"
+reason = "role pattern without expiry (session patterns are refused at load)"
 "#;
 
 const OFF_POLICY: &str = r#"

@@ -10,7 +10,10 @@
 //! section (`guardrails::<family>::policy`: keys, validation, defaults); this module holds
 //! the top-level keys, modes and exemptions, and assembles the sections.
 
+pub mod exemption;
 pub(crate) mod fields;
+
+pub use exemption::{Exemption, arn_like, exemption_identity, wildcard_match};
 
 pub use fields::{Documents, NoDocuments};
 
@@ -24,7 +27,7 @@ use crate::guardrails::org::policy::{
 use crate::guardrails::root::policy::{self as root_policy, RawRoot, RootPolicy};
 use crate::guardrails::trail::policy::{self as trail_policy, RawTrail, TrailPolicy};
 use crate::ids::{AccountId, Region};
-use crate::model::{GuardrailId, Mode};
+use crate::model::{Actor, GuardrailId, Mode};
 use chrono::NaiveDate;
 use fields::{Ctx, account_id, date, region};
 use serde::{Deserialize, Serialize};
@@ -148,62 +151,26 @@ impl Policy {
         out
     }
 
+    /// The first exemption that covers `actor` for `guardrail` on `today`, matched against
+    /// the actor's stable identity only ([`exemption_identity`]: the issuer role of an
+    /// assumed-role session, never the session ARN with its caller-chosen session name).
+    pub fn exemption_for(
+        &self,
+        guardrail: GuardrailId,
+        actor: &Actor,
+        today: NaiveDate,
+    ) -> Option<&Exemption> {
+        let identity = exemption_identity(actor)?;
+        self.exemptions
+            .iter()
+            .find(|e| e.applies(guardrail, identity, today))
+    }
+
     /// Record OU path -> id resolutions (org-guard, at cold start).
     pub fn with_resolved_paths(mut self, resolved: BTreeMap<String, String>) -> Policy {
         self.placement.resolved = resolved;
         self
     }
-}
-
-/// An exemption: a principal whose violations are alerted (marked exempt), not reverted.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Exemption {
-    /// ARN pattern: `*` matches any run of characters, `?` one character.
-    pub principal: String,
-    /// Guardrails it applies to; empty: all.
-    pub guardrails: Vec<GuardrailId>,
-    /// Last day (UTC, inclusive) it applies; `None`: no expiry.
-    pub expires: Option<NaiveDate>,
-    pub reason: String,
-}
-
-impl Exemption {
-    pub fn applies(&self, guardrail: GuardrailId, principal_arn: &str, today: NaiveDate) -> bool {
-        (self.guardrails.is_empty() || self.guardrails.contains(&guardrail))
-            && self.expires.is_none_or(|d| today <= d)
-            && wildcard_match(&self.principal, principal_arn)
-    }
-}
-
-/// Glob match with `*` (any run, including empty) and `?` (one character). Iterative, no
-/// recursion, linear in practice.
-pub fn wildcard_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(c) if *c == '?' || Some(c) == t.get(ti) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p.get(pi..)
-        .is_some_and(|rest| rest.iter().all(|c| *c == '*'))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -330,19 +297,11 @@ impl RawExemption {
     fn validate(self, ctx: &Ctx<'_>, i: usize) -> Result<Exemption, PolicyError> {
         let key = format!("exemptions[{i}]");
         let p = self.principal.get_ref();
-        if !p.starts_with("arn:") || p.split(':').count() < 6 {
+        if let Some(reason) = exemption::refusal(p) {
             return Err(ctx.err(
                 format!("{key}.principal"),
                 Some(&self.principal.span()),
-                "must be a principal ARN pattern such as `arn:aws:iam::*:role/BreakGlass*` (`*` and `?` are wildcards)",
-            ));
-        }
-        let resource = p.splitn(6, ':').nth(5).unwrap_or("");
-        if resource.chars().all(|c| c == '*') {
-            return Err(ctx.err(
-                format!("{key}.principal"),
-                Some(&self.principal.span()),
-                "matches every principal, which would switch the guardrails off; use `mode = \"off\"` instead",
+                reason,
             ));
         }
         let mut guardrails = Vec::new();
@@ -539,20 +498,110 @@ reason = "incident response"
     }
 
     #[test]
-    fn wildcards() {
-        assert!(wildcard_match(
-            "arn:aws:iam::*:role/BreakGlass*",
-            "arn:aws:iam::123:role/BreakGlassAdmin"
-        ));
-        assert!(!wildcard_match(
-            "arn:aws:iam::*:role/BreakGlass*",
-            "arn:aws:iam::123:role/Admin"
-        ));
-        assert!(wildcard_match("a?c", "abc"));
-        assert!(!wildcard_match("a?c", "ac"));
-        assert!(wildcard_match("*", ""));
-        assert!(wildcard_match("a*b*c", "axxbyyc"));
-        assert!(!wildcard_match("a*b*c", "axxbyy"));
+    fn refuses_wide_and_session_patterns_at_load() {
+        for (pattern, says) in [
+            ("*", "six colon-separated parts"),
+            ("arn:aws:iam::*:*", "matches every principal"),
+            ("arn:aws:iam::*:role/*", "exempts every role"),
+            ("arn:aws:iam::*:user/*", "exempts every user"),
+            ("arn:*:iam::*:role/*", "partition"),
+            ("arn:aws:*::*:role/BreakGlass", "must be `iam`"),
+            (
+                "arn:aws:sts::*:assumed-role/Admin/BreakGlass*",
+                "name the role ARN instead, `arn:aws:iam::*:role/Admin`",
+            ),
+        ] {
+            let (key, line, reason) =
+                refused(&GOOD.replace("arn:aws:iam::*:role/BreakGlass*", pattern));
+            assert_eq!(
+                (key.as_str(), line),
+                ("exemptions[0].principal", 19),
+                "{pattern}"
+            );
+            assert!(reason.contains(says), "{pattern}: {reason}");
+        }
+    }
+
+    fn session(role: &str, session: &str) -> Actor {
+        Actor {
+            identity_type: Some("AssumedRole".into()),
+            arn: Some(format!(
+                "arn:aws:sts::033333333333:assumed-role/{role}/{session}"
+            )),
+            issuer_arn: Some(format!("arn:aws:iam::033333333333:role/{role}")),
+            account: Some("033333333333".into()),
+            ..Actor::default()
+        }
+    }
+
+    #[test]
+    fn exemption_for_goes_by_the_issuer_role_not_the_session_name() {
+        let p = Policy::parse(GOOD, "p.toml", &NoDocuments).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let g = GuardrailId::TrailTampering;
+        // The role matches, whatever the session is called.
+        let e = p.exemption_for(g, &session("BreakGlassAdmin", "alice"), day);
+        assert_eq!(
+            e.map(|e| e.principal.as_str()),
+            Some("arn:aws:iam::*:role/BreakGlass*")
+        );
+        // A session name that looks like the pattern does not make a session exempt.
+        for name in [
+            "BreakGlassAdmin",
+            "role/BreakGlassAdmin",
+            "x:role/BreakGlass",
+        ] {
+            assert_eq!(
+                p.exemption_for(g, &session("Developer", name), day),
+                None,
+                "{name}"
+            );
+        }
+        // Without an issuer, a session is never exempt (its ARN is not used).
+        let mut a = session("BreakGlassAdmin", "alice");
+        a.issuer_arn = None;
+        assert_eq!(p.exemption_for(g, &a, day), None);
+        // After the expiry day it no longer applies.
+        let after = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        assert_eq!(
+            p.exemption_for(g, &session("BreakGlassAdmin", "alice"), after),
+            None
+        );
+    }
+
+    #[test]
+    fn a_spoofed_session_name_is_remediated() {
+        use crate::decision::Disposition;
+        let p = Policy::parse(GOOD, "p.toml", &NoDocuments).unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+        let event = |role: &str, session: &str| {
+            let v = serde_json::json!({
+                "eventVersion": "1.10",
+                "userIdentity": {
+                    "type": "AssumedRole",
+                    "arn": format!("arn:aws:sts::011111111111:assumed-role/{role}/{session}"),
+                    "accountId": "011111111111",
+                    "sessionContext": {"sessionIssuer": {
+                        "type": "Role",
+                        "arn": format!("arn:aws:iam::011111111111:role/{role}"),
+                        "accountId": "011111111111",
+                        "userName": role
+                    }}
+                },
+                "eventSource": "cloudtrail.amazonaws.com",
+                "eventName": "StopLogging",
+                "awsRegion": "us-east-1",
+                "requestParameters": {"name": "org-trail"},
+                "responseElements": null,
+                "recipientAccountId": "011111111111"
+            });
+            crate::decode_event(&v).unwrap()
+        };
+        let d = crate::decide(&event("Developer", "BreakGlassAdmin"), &p, day);
+        assert_eq!(d.guardrail, Some(GuardrailId::TrailTampering));
+        assert_eq!(d.disposition, Disposition::Notify, "{d:?}");
+        let d = crate::decide(&event("BreakGlassAdmin", "incident-1"), &p, day);
+        assert!(matches!(d.disposition, Disposition::Exempt { .. }), "{d:?}");
     }
 
     const BASE: &str = "management_account = \"011111111111\"\naudit_account = \"022222222222\"\n";
