@@ -53,6 +53,7 @@ pub const CATALOG: [Entry; 6] = [
                 "DeleteTrail",
                 "UpdateTrail",
                 "PutEventSelectors",
+                "CreateTrail",
             ],
         },
     },

@@ -250,9 +250,85 @@ async fn deleted_declared_trail_is_recreated_and_logging() -> Result<(), BoxErro
         json!([
             {"action": action(&w, "cloudtrail:CreateTrail"), "status": "done",
              "detail": format!("trail recreated from the policy (bucket {})", w.trail_bucket)},
+            {"action": action(&w, "cloudtrail:UpdateTrail"), "status": "already_compliant",
+             "detail": "the trail's settings already meet the baseline"},
+            // moto creates a trail without event selectors (AWS gives it one that logs all
+            // management events), so the selectors step writes here.
+            {"action": action(&w, "cloudtrail:PutEventSelectors"), "status": "done",
+             "detail": "all management events logged again (was: no management events are logged); data selectors kept"},
             {"action": action(&w, "cloudtrail:StartLogging"), "status": "done", "detail": "logging started"}
         ])
     );
+    Ok(())
+}
+
+/// A scripted delete + create of a declared trail with weaker settings: a trail of that name
+/// exists, but that is not "already compliant". Both the DeleteTrail and the CreateTrail
+/// event end with the baseline restored.
+#[tokio::test]
+async fn deleted_trail_recreated_weak_is_brought_back_to_the_baseline() -> Result<(), BoxError> {
+    for event in ["DeleteTrail", "CreateTrail"] {
+        let w = World::start().await?;
+        w.cloudtrail()
+            .delete_trail()
+            .name(MEMBER_TRAIL)
+            .send()
+            .await?;
+        w.cloudtrail()
+            .create_trail()
+            .name(MEMBER_TRAIL)
+            .s3_bucket_name(&w.trail_bucket)
+            .is_multi_region_trail(false)
+            .enable_log_file_validation(false)
+            .send()
+            .await?;
+        let weak = w.trail().await?.ok_or("the weak trail exists")?;
+        assert_eq!(weak.is_multi_region_trail, Some(false));
+        let ev = CtEvent::new(&w.member_account, event, EVENT_ID)
+            .request(json!({"name": MEMBER_TRAIL, "s3BucketName": w.trail_bucket,
+                            "isMultiRegionTrail": false, "enableLogFileValidation": false}))
+            .response(if event == "CreateTrail" {
+                json!({"name": MEMBER_TRAIL, "s3BucketName": w.trail_bucket,
+                       "isMultiRegionTrail": false, "logFileValidationEnabled": false,
+                       "includeGlobalServiceEvents": true, "isOrganizationTrail": false})
+            } else {
+                Value::Null
+            })
+            .to_json();
+        let resp = w
+            .trail_guard("enforce", "")?
+            .handle(&ev, Some("req-1"))
+            .await?;
+        assert_eq!(
+            (resp.decision.verdict.as_str(), resp.outcome.as_str()),
+            ("violation", "remediated"),
+            "{event}"
+        );
+        let t = w.trail().await?.ok_or("the trail exists")?;
+        assert_eq!(
+            t.is_multi_region_trail,
+            Some(true),
+            "{event}: multi-region restored"
+        );
+        assert_eq!(
+            t.log_file_validation_enabled,
+            Some(true),
+            "{event}: validation restored"
+        );
+        assert!(w.trail_status().await?, "{event}: logging");
+        let alert = w.one_alert().await?;
+        let steps = alert.message["steps"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            steps.iter().any(
+                |s| s["action"] == json!(action(&w, "cloudtrail:UpdateTrail"))
+                    && s["status"] == "done"
+            ),
+            "{event}: {steps:?}"
+        );
+    }
     Ok(())
 }
 
@@ -471,7 +547,7 @@ async fn remediation_that_cannot_run_alerts_failure_and_errors() -> Result<(), B
         alert.subject
     );
     let steps = alert.message["steps"].as_array().ok_or("steps")?;
-    assert_eq!(steps.len(), 2);
+    assert_eq!(steps.len(), 4, "recreate, settings, selectors, logging");
     assert_eq!(steps[0]["status"], "failed");
     assert!(
         steps[0]["detail"]
@@ -480,7 +556,9 @@ async fn remediation_that_cannot_run_alerts_failure_and_errors() -> Result<(), B
             .contains("cloudtrail:CreateTrail"),
         "{steps:?}"
     );
-    assert_eq!(steps[1]["status"], "skipped");
+    for later in &steps[1..] {
+        assert_eq!(later["status"], "skipped", "{later}");
+    }
     assert!(
         alert.message["error"]
             .as_str()

@@ -31,6 +31,27 @@ pub fn parse_trail_id(id: &str) -> (String, Option<String>, Option<String>) {
     (id.to_string(), None, None)
 }
 
+/// Every step that brings a trail back to the baseline, each reading the current state
+/// first: recreate (when it may be gone), settings, event selectors, logging.
+fn full_restore(t: &TrailRef, recreate: bool) -> Vec<Action> {
+    let mut out = Vec::new();
+    if recreate {
+        out.push(Action::Trail(TrailAction::RecreateTrail {
+            trail: t.clone(),
+        }));
+    }
+    out.push(Action::Trail(TrailAction::RestoreTrailSettings {
+        trail: t.clone(),
+    }));
+    out.push(Action::Trail(TrailAction::RestoreEventSelectors {
+        trail: t.clone(),
+    }));
+    out.push(Action::Trail(TrailAction::StartLogging {
+        trail: t.clone(),
+    }));
+    out
+}
+
 pub(crate) fn judge(
     record: &CloudTrailRecord,
     envelope: Option<&Envelope>,
@@ -137,25 +158,20 @@ pub(crate) fn judge(
             j.summary = format!("Trail `{shown}` was deleted");
             match (decl, &trail_ref) {
                 (Some(_), Some(t)) => {
-                    j.reason =
-                        "the policy declares this trail; it is recreated from its declaration"
-                            .into();
-                    planned.push(Action::Trail(TrailAction::RecreateTrail {
-                        trail: t.clone(),
-                    }));
-                    planned.push(Action::Trail(TrailAction::StartLogging {
-                        trail: t.clone(),
-                    }));
+                    j.reason = "the policy declares this trail; it is recreated from its declaration, and (if someone created a trail of that name meanwhile) its settings, event selectors and logging are restored".into();
+                    planned.extend(full_restore(t, true));
                 }
                 _ => {
                     j.reason = "the trail is not declared in the policy, so it cannot be recreated: restore it by hand".into();
                 }
             }
         }
-        "UpdateTrail" => {
+        "UpdateTrail" | "CreateTrail" => {
+            let created = name == "CreateTrail";
             // A partial restore by driftguard (one setting fixed, others still to fix) is its
             // own remediation when the request sets only baseline values.
-            j.restoring = plan::is_restoring_update(policy, decl, &record.request_parameters);
+            j.restoring =
+                !created && plan::is_restoring_update(policy, decl, &record.request_parameters);
             let settings = if record.response_elements.is_object() {
                 TrailSettings::from_response(&record.response_elements)
             } else {
@@ -166,21 +182,39 @@ pub(crate) fn judge(
                 .map(ToString::to_string)
                 .collect();
             if weak.is_empty() {
-                j.summary = format!("Trail `{shown}` was updated within the baseline");
+                j.summary = if created {
+                    format!("Trail `{shown}` was created within the baseline")
+                } else {
+                    format!("Trail `{shown}` was updated within the baseline")
+                };
                 j.reason = "the resulting trail settings meet the baseline".into();
                 return Some(j);
             }
             j.verdict = Verdict::Violation;
             j.severity = Severity::High;
-            j.summary = format!("Trail `{shown}` was weakened: {}", weak.join("; "));
-            j.reason = "the resulting trail settings break the baseline".into();
+            if created {
+                // A declared trail deleted and created again with weaker settings is not
+                // "already compliant" because a trail of that name exists.
+                j.summary = format!(
+                    "Trail `{shown}` was created weaker than the baseline: {}",
+                    weak.join("; ")
+                );
+                j.reason = "a governed trail must meet the baseline; its settings, event selectors and logging are restored".into();
+            } else {
+                j.summary = format!("Trail `{shown}` was weakened: {}", weak.join("; "));
+                j.reason = "the resulting trail settings break the baseline".into();
+            }
             for w in weak {
                 j.evidence.push(("weakened".into(), w));
             }
             if let Some(t) = &trail_ref {
-                planned.push(Action::Trail(TrailAction::RestoreTrailSettings {
-                    trail: t.clone(),
-                }));
+                if created {
+                    planned.extend(full_restore(t, false));
+                } else {
+                    planned.push(Action::Trail(TrailAction::RestoreTrailSettings {
+                        trail: t.clone(),
+                    }));
+                }
             }
         }
         _ => {
