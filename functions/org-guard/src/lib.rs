@@ -11,6 +11,7 @@ use driftguard_aws::notify::{Facts, SnsNotifier};
 use driftguard_aws::pipeline::{Pipeline, Remediator, StartupError, cold_start};
 use driftguard_aws::sessions::{AssumeRoleError, RoleSessions};
 use driftguard_aws::steps::{all_skipped, run_steps};
+use driftguard_core::event::Event;
 use driftguard_core::guardrails::org::OrgAction;
 use driftguard_core::guardrails::org::policy::{ParentRef, TargetRef};
 use driftguard_core::ids::{AccountId, OuId, RootId};
@@ -139,10 +140,72 @@ impl Directory {
 
 /// Runs org-guard steps from the management account.
 pub struct OrgRemediator {
-    policy: Arc<Policy>,
+    /// The deployed policy with the current ids of guardrail SCPs found under their declared
+    /// names (updated when a name is resolved again or org-guard recreates one).
+    policy: Mutex<Arc<Policy>>,
     sessions: RoleSessions,
     make_client: OrganizationsFactory,
     directory: Mutex<Option<(Instant, Directory)>>,
+    /// When the SCP names were last resolved (bounded: at most every SCP_RESOLVE_EVERY).
+    scps_resolved: Mutex<Option<Instant>>,
+}
+
+/// The least time between two resolutions of guardrail SCP names triggered by events that
+/// name an unknown policy id (each costs a ListPolicies).
+const SCP_RESOLVE_EVERY: Duration = Duration::from_secs(30);
+
+/// Guardrail SCPs whose declared id no longer exists but whose declared name does: declared
+/// id -> the id found under the name. A declared id that still exists is never aliased.
+pub async fn scp_aliases(
+    org: &aws_sdk_organizations::Client,
+    policy: &Policy,
+) -> Result<BTreeMap<String, String>, RemediationError> {
+    let mut by_name: BTreeMap<String, String> = BTreeMap::new();
+    let mut ids = Vec::new();
+    let mut token = None;
+    loop {
+        let page = org
+            .list_policies()
+            .filter(PolicyType::ServiceControlPolicy)
+            .set_next_token(token)
+            .send()
+            .await
+            .map_err(|e| api_err("organizations:ListPolicies", &e))?;
+        for p in page.policies.unwrap_or_default() {
+            if let (Some(id), Some(name)) = (p.id, p.name) {
+                ids.push(id.clone());
+                by_name.entry(name).or_insert(id);
+            }
+        }
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok(policy
+        .scps
+        .iter()
+        .filter(|d| !ids.iter().any(|id| d.id == *id))
+        .filter_map(|d| {
+            by_name
+                .get(&d.name)
+                .map(|current| (d.id.to_string(), current.clone()))
+        })
+        .collect())
+}
+
+/// The policy id an Organizations SCP event names (DetachPolicy, DeletePolicy, UpdatePolicy).
+fn scp_event_policy_id(event: &Event) -> Option<&str> {
+    let Event::CloudTrail { record, .. } = event else {
+        return None;
+    };
+    (driftguard_core::catalog::claims_call(
+        GuardrailId::ScpIntegrity,
+        record.source(),
+        record.name(),
+    ) && record.name() != "DisablePolicyType")
+        .then(|| record.param_str("policyId"))
+        .flatten()
 }
 
 impl std::fmt::Debug for OrgRemediator {
@@ -160,11 +223,25 @@ impl OrgRemediator {
         make_client: OrganizationsFactory,
     ) -> OrgRemediator {
         OrgRemediator {
-            policy,
+            policy: Mutex::new(policy),
             sessions,
             make_client,
             directory: Mutex::new(None),
+            scps_resolved: Mutex::new(None),
         }
+    }
+
+    /// The policy as org-guard knows it now (guardrail SCP aliases included).
+    pub async fn policy(&self) -> Arc<Policy> {
+        self.policy.lock().await.clone()
+    }
+
+    /// Remember that the guardrail SCP declared as `declared` is now `current`.
+    async fn alias(&self, declared: &str, current: &str) {
+        let mut p = self.policy.lock().await;
+        let mut aliases = p.scp_aliases.clone();
+        aliases.insert(declared.to_string(), current.to_string());
+        *p = Arc::new((**p).clone().with_scp_aliases(aliases));
     }
 
     async fn client(
@@ -174,7 +251,7 @@ impl OrgRemediator {
         let cfg = self
             .sessions
             .config_for(
-                self.policy.management_account.as_str(),
+                self.policy().await.management_account.as_str(),
                 ORGANIZATIONS_REGION,
                 event_id,
             )
@@ -204,6 +281,7 @@ impl OrgRemediator {
         org: &aws_sdk_organizations::Client,
         action: &OrgAction,
     ) -> Result<(StepStatus, String), RemediationError> {
+        let policy = self.policy().await;
         match action {
             OrgAction::MoveAccount { account, to } => {
                 let dir = self.directory(org, true).await?;
@@ -261,8 +339,7 @@ impl OrgRemediator {
             }
             OrgAction::AttachPolicy { policy_id, target } => {
                 let policy_id = policy_id.as_str();
-                let decl = self
-                    .policy
+                let decl = policy
                     .scp(policy_id)
                     .ok_or_else(|| RemediationError::UnknownScp(policy_id.to_string()))?;
                 let dir = self.directory(org, false).await?;
@@ -331,8 +408,7 @@ impl OrgRemediator {
             }
             OrgAction::RestorePolicyContent { policy_id } => {
                 let policy_id = policy_id.as_str();
-                let decl = self
-                    .policy
+                let decl = policy
                     .scp(policy_id)
                     .ok_or_else(|| RemediationError::UnknownScp(policy_id.to_string()))?;
                 let out = org
@@ -464,8 +540,8 @@ impl OrgRemediator {
         policy_id: &str,
         name: &str,
     ) -> Result<(StepStatus, String), RemediationError> {
-        let decl = self
-            .policy
+        let policy = self.policy().await;
+        let decl = policy
             .scp(policy_id)
             .ok_or_else(|| RemediationError::UnknownScp(policy_id.to_string()))?;
         match org.describe_policy().policy_id(policy_id).send().await {
@@ -539,6 +615,8 @@ impl OrgRemediator {
                     reason: "no policy id returned".into(),
                 })?,
         };
+        // Events on the recreated SCP name its new id: it stays guarded.
+        self.alias(decl.id.as_str(), &new_id).await;
         let dir = self.directory(org, true).await?;
         let attached = self.attached_targets(org, &new_id).await?;
         let mut done = Vec::new();
@@ -572,6 +650,41 @@ impl Remediator for OrgRemediator {
 
     fn step(action: &Action) -> Option<&OrgAction> {
         action.as_org()
+    }
+
+    /// The policy to decide with: guardrail SCPs known by their current ids. An SCP event
+    /// naming an id the policy does not know may concern a guardrail SCP recreated under a
+    /// new id: the declared names are resolved again first (at most every 30 s).
+    async fn policy_for(&self, event: &Event, _base: &Arc<Policy>) -> Arc<Policy> {
+        let current = self.policy().await;
+        let Some(id) = scp_event_policy_id(event) else {
+            return current;
+        };
+        if current.scps.is_empty() || current.scp(id).is_some() {
+            return current;
+        }
+        {
+            let mut last = self.scps_resolved.lock().await;
+            if last.is_some_and(|at| at.elapsed() < SCP_RESOLVE_EVERY) {
+                return current;
+            }
+            *last = Some(Instant::now());
+        }
+        let resolved = match self.client(Some("scp-names")).await {
+            Ok(org) => scp_aliases(&org, &current).await,
+            Err(e) => Err(e),
+        };
+        match resolved {
+            Ok(aliases) => {
+                for (declared, now) in &aliases {
+                    self.alias(declared, now).await;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot resolve guardrail SCP names now; deciding with the known ids")
+            }
+        }
+        self.policy().await
     }
 
     async fn remediate(&self, decision: &Decision, steps: &[&OrgAction]) -> Report {
@@ -611,7 +724,8 @@ impl Facts for OrgRemediator {
                 let shown = dir.as_ref().map_or(id.clone(), |d| d.describe(&id));
                 out.push(("current OU".into(), shown));
             }
-            if let (Some(expected), Some(d)) = (self.policy.placement.expected(account), &dir)
+            if let (Some(expected), Some(d)) =
+                (self.policy().await.placement.expected(account), &dir)
                 && let Ok(id) = d.id_of(expected)
             {
                 out.push(("expected OU".into(), d.describe(&id)));
@@ -691,6 +805,26 @@ pub async fn pipeline(policy: Policy, topic_arn: &str, wiring: Wiring) -> OrgPip
             },
             Err(e) => {
                 tracing::warn!(error = %e, "cannot resolve OU paths now; they are resolved at remediation")
+            }
+        }
+    }
+    if !policy.scps.is_empty() {
+        // Guardrail SCPs recreated under a new id are found by their declared names.
+        let cfg = sessions
+            .config_for(
+                policy.management_account.as_str(),
+                ORGANIZATIONS_REGION,
+                Some("scp-names"),
+            )
+            .await;
+        let aliases = match cfg {
+            Ok(cfg) => scp_aliases(&(wiring.make_client)(&cfg), &policy).await,
+            Err(e) => Err(e.into()),
+        };
+        match aliases {
+            Ok(aliases) => policy = policy.with_scp_aliases(aliases),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot resolve guardrail SCP names now; they are resolved again when an event names an unknown policy")
             }
         }
     }

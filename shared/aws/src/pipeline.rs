@@ -40,6 +40,16 @@ pub trait Remediator: Send + Sync {
         decision: &Decision,
         steps: &[&Self::Step],
     ) -> impl Future<Output = Report> + Send;
+
+    /// The policy to decide `event` with: by default the function's own. org-guard returns
+    /// one whose guardrail SCPs are known by their current ids.
+    fn policy_for(
+        &self,
+        _event: &Event,
+        base: &Arc<Policy>,
+    ) -> impl Future<Output = Arc<Policy>> + Send {
+        std::future::ready(base.clone())
+    }
 }
 
 impl<T: Remediator> Remediator for Arc<T> {
@@ -55,6 +65,14 @@ impl<T: Remediator> Remediator for Arc<T> {
         steps: &[&Self::Step],
     ) -> impl Future<Output = Report> + Send {
         (**self).remediate(decision, steps)
+    }
+
+    fn policy_for(
+        &self,
+        event: &Event,
+        base: &Arc<Policy>,
+    ) -> impl Future<Output = Arc<Policy>> + Send {
+        (**self).policy_for(event, base)
     }
 }
 
@@ -164,7 +182,10 @@ impl<R: Remediator, N: Notifier> Pipeline<R, N> {
         let untrusted = trust::check(&event, &self.policy).err();
         let decision = match &untrusted {
             Some(why) => trust::refusal(&event, why),
-            None => self.decide(&event),
+            None => {
+                let policy = self.remediator.policy_for(&event, &self.policy).await;
+                self.decide(&event, &policy)
+            }
         };
         let mut report = match &untrusted {
             Some(why) => {
@@ -233,15 +254,15 @@ impl<R: Remediator, N: Notifier> Pipeline<R, N> {
     /// guardrails claim as well, like a root user's StopLogging, reaches each owning
     /// function through its own rule). An event only other functions' guardrails claim is
     /// logged benign, naming the rule to check.
-    fn decide(&self, event: &Event) -> Decision {
-        let mut decisions = decide_all(event, &self.policy, chrono::Utc::now().date_naive());
+    fn decide(&self, event: &Event, policy: &Policy) -> Decision {
+        let mut decisions = decide_all(event, policy, chrono::Utc::now().date_naive());
         let own = decisions
             .iter()
             .position(|d| d.guardrail.is_some_and(|g| self.guardrails.contains(&g)));
         let mut decision = match own {
             Some(i) => decisions.swap_remove(i),
             None if decisions.is_empty() => {
-                driftguard_core::decide(event, &self.policy, chrono::Utc::now().date_naive())
+                driftguard_core::decide(event, policy, chrono::Utc::now().date_naive())
             }
             None => decisions.swap_remove(0),
         };

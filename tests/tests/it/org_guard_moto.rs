@@ -337,6 +337,80 @@ async fn changed_guardrail_scp_content_is_restored() -> Result<(), BoxError> {
     Ok(())
 }
 
+/// A guardrail SCP recreated under a new id stays guarded: detaching the new id again is a
+/// violation and it is attached again, by the warm function (it learnt the new id when it
+/// recreated the SCP) and by a cold one (it resolves the declared names at start).
+#[tokio::test]
+async fn recreated_guardrail_scp_detached_again_is_attached_again() -> Result<(), BoxError> {
+    let w = World::start().await?;
+    let org = w.build_org().await?;
+    let orgs = w.organizations();
+    for t in [&org.root_id, &org.production] {
+        orgs.detach_policy()
+            .policy_id(&org.scp_id)
+            .target_id(t)
+            .send()
+            .await?;
+    }
+    orgs.delete_policy().policy_id(&org.scp_id).send().await?;
+    let warm = w.org_guard(&org, "enforce").await?;
+    let deleted = CtEvent::organizations(MANAGEMENT_ACCOUNT, "DeletePolicy", EVENT_ID)
+        .request(json!({"policyId": org.scp_id}))
+        .to_json();
+    assert_eq!(
+        warm.handle(&deleted, Some("req-1")).await?.outcome.as_str(),
+        "remediated"
+    );
+    let recreated = orgs
+        .list_policies()
+        .filter(aws_sdk_organizations::types::PolicyType::ServiceControlPolicy)
+        .send()
+        .await?
+        .policies
+        .unwrap_or_default()
+        .into_iter()
+        .find(|p| p.name.as_deref() == Some(SCP_NAME))
+        .and_then(|p| p.id)
+        .ok_or("the SCP must exist again")?;
+    assert_ne!(recreated, org.scp_id);
+    let _ = w.alerts(std::time::Duration::from_secs(2)).await?;
+
+    let cold = w.org_guard(&org, "enforce").await?;
+    for (i, pipeline) in [&warm, &cold].into_iter().enumerate() {
+        orgs.detach_policy()
+            .policy_id(&recreated)
+            .target_id(&org.production)
+            .send()
+            .await?;
+        let ev = CtEvent::organizations(
+            MANAGEMENT_ACCOUNT,
+            "DetachPolicy",
+            &format!("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6{i}"),
+        )
+        .request(json!({"policyId": recreated, "targetId": org.production}))
+        .to_json();
+        let resp = pipeline.handle(&ev, Some("req-2")).await?;
+        assert_eq!(
+            (resp.decision.verdict.as_str(), resp.outcome.as_str()),
+            ("violation", "remediated"),
+            "{}",
+            if i == 0 { "warm" } else { "cold" }
+        );
+        let mut expected = vec![org.root_id.clone(), org.production.clone()];
+        expected.sort();
+        assert_eq!(targets(&w, &recreated).await?, expected);
+        let alert = w.one_alert().await?;
+        assert_eq!(
+            alert.message["planned"],
+            json!([format!(
+                "organizations:AttachPolicy policy {recreated} to {}",
+                org.production
+            )])
+        );
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn deleted_guardrail_scp_is_recreated_and_attached() -> Result<(), BoxError> {
     let w = World::start().await?;

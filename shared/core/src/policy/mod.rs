@@ -26,7 +26,7 @@ use crate::guardrails::org::policy::{
 };
 use crate::guardrails::root::policy::{self as root_policy, RawRoot, RootPolicy};
 use crate::guardrails::trail::policy::{self as trail_policy, RawTrail, TrailPolicy};
-use crate::ids::{AccountId, Region};
+use crate::ids::{AccountId, PolicyId, Region};
 use crate::model::{Actor, GuardrailId, Mode};
 use chrono::NaiveDate;
 use fields::{Ctx, account_id, date, region};
@@ -89,6 +89,10 @@ pub struct Policy {
     pub organization: OrganizationPolicy,
     pub placement: PlacementPolicy,
     pub scps: Vec<ScpDecl>,
+    /// Guardrail SCPs found under another id than declared (declared id -> current id): a
+    /// deleted guardrail SCP that was recreated (by org-guard or anyone) keeps its name, not
+    /// its id. Filled by org-guard, which resolves the declared names; empty offline.
+    pub scp_aliases: BTreeMap<String, String>,
     pub root: RootPolicy,
     pub guardduty: GuardDutyPolicy,
 }
@@ -132,8 +136,31 @@ impl Policy {
         raw.validate(&ctx)
     }
 
+    /// The guardrail SCP an event's policy id names: by its declared id, or by the current id
+    /// its declared name resolved to.
     pub fn scp(&self, policy_id: &str) -> Option<&ScpDecl> {
-        self.scps.iter().find(|s| s.id == policy_id)
+        self.scps.iter().find(|s| {
+            s.id == policy_id
+                || self
+                    .scp_aliases
+                    .get(s.id.as_str())
+                    .is_some_and(|current| current == policy_id)
+        })
+    }
+
+    /// The id a guardrail SCP has now: its alias when its name resolved elsewhere, else the
+    /// declared id.
+    pub fn current_scp_id(&self, decl: &ScpDecl) -> PolicyId {
+        self.scp_aliases
+            .get(decl.id.as_str())
+            .and_then(|c| PolicyId::parse(c))
+            .unwrap_or_else(|| decl.id.clone())
+    }
+
+    /// Record where guardrail SCPs are now (declared id -> current id; org-guard).
+    pub fn with_scp_aliases(mut self, aliases: BTreeMap<String, String>) -> Policy {
+        self.scp_aliases = aliases;
+        self
     }
 
     /// Every OU path used by placement and SCP targets.
@@ -287,6 +314,7 @@ impl RawPolicy {
             organization: org_policy::validate_organization(ctx, self.organization)?,
             placement: org_policy::validate_placement(ctx, self.placement)?,
             scps: org_policy::validate_scps(ctx, self.scps)?,
+            scp_aliases: BTreeMap::new(),
             root: root_policy::validate(ctx, self.root)?,
             guardduty,
         })

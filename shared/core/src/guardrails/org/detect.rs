@@ -13,7 +13,7 @@ use crate::catalog::{self, ORGANIZATIONS};
 use crate::decision::Action;
 use crate::event::{CloudTrailRecord, Envelope};
 use crate::guardrails::Judgement;
-use crate::ids::{AccountId, OuId, RootId};
+use crate::ids::{AccountId, OuId, PolicyId, RootId};
 use crate::model::{GuardrailId, Severity, Verdict};
 use crate::policy::Policy;
 use serde_json::Value;
@@ -316,7 +316,7 @@ fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
                                 .map_or_else(|| p.as_str().to_string(), str::to_string),
                         };
                         j.planned.push(Action::Org(OrgAction::AttachPolicy {
-                            policy_id: decl.id.clone(),
+                            policy_id: policy.current_scp_id(decl),
                             target,
                         }));
                     }
@@ -346,9 +346,15 @@ fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
     }
     let Some(decl) = policy.scp(&policy_id) else {
         j.summary = format!("{name} of policy {policy_id}");
-        j.reason = "not a guardrail SCP in the policy".into();
+        j.reason = if policy.scp_aliases.is_empty() && !policy.scps.is_empty() {
+            "not a guardrail SCP in the policy (only declared ids are known here: a guardrail SCP recreated under a new id is recognised by org-guard, which resolves the declared names)".into()
+        } else {
+            "not a guardrail SCP in the policy".into()
+        };
         return j;
     };
+    // The id the event names (a guardrail SCP's declared or current id): steps act on it.
+    let event_id = PolicyId::parse(&policy_id).unwrap_or_else(|| decl.id.clone());
     j.evidence.push(("guardrail SCP".into(), decl.name.clone()));
     if record.failed() {
         let target = record.param_str("targetId").unwrap_or("");
@@ -384,7 +390,7 @@ fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
             );
             j.reason = "the policy requires this SCP to stay attached to this target".into();
             j.planned.push(Action::Org(OrgAction::AttachPolicy {
-                policy_id: decl.id.clone(),
+                policy_id: event_id.clone(),
                 target,
             }));
         }
@@ -394,7 +400,7 @@ fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
             j.summary = format!("Guardrail SCP {} ({policy_id}) was deleted", decl.name);
             j.reason = "the SCP is recreated from its baseline document and attached to its declared targets (it gets a new id: update `scps.id` in the policy)".into();
             j.planned.push(Action::Org(OrgAction::RecreatePolicy {
-                policy_id: decl.id.clone(),
+                policy_id: event_id.clone(),
                 name: decl.name.clone(),
             }));
         }
@@ -433,7 +439,7 @@ fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
             );
             j.reason = "the SCP must keep its baseline document".into();
             j.planned.push(Action::Org(OrgAction::RestorePolicyContent {
-                policy_id: decl.id.clone(),
+                policy_id: event_id.clone(),
             }));
         }
     }
@@ -474,6 +480,49 @@ mod tests {
             "requestParameters": {"accountId": "333333333333", "sourceParentId": "r-ab12", "destinationParentId": "ou-ab12-sandbox1"}}),
         );
         assert!(judge(&r, None, &policy).is_some_and(|j| j.verdict == Verdict::Violation));
+        Ok(())
+    }
+
+    #[test]
+    fn a_guardrail_scp_is_known_by_its_current_id_once_resolved() -> Result<(), String> {
+        let docs: std::collections::BTreeMap<String, String> = [(
+            "scp.json".to_string(),
+            r#"{"Version":"2012-10-17","Statement":[]}"#.to_string(),
+        )]
+        .into_iter()
+        .collect();
+        let policy = Policy::parse(
+            "management_account = \"111111111111\"\naudit_account = \"222222222222\"\n[[scps]]\nid = \"p-guard0001\"\nname = \"guard\"\ndocument = \"scp.json\"\ntargets = [\"r-ab12\"]\n",
+            "p.toml",
+            &docs,
+        )
+        .map_err(|e| e.to_string())?;
+        let detach = record(
+            json!({"eventSource": EVENT_SOURCE, "eventName": "DetachPolicy",
+            "recipientAccountId": "111111111111",
+            "requestParameters": {"policyId": "p-new00001", "targetId": "r-ab12"}}),
+        );
+        let offline = judge(&detach, None, &policy).ok_or("claimed")?;
+        assert_eq!(offline.verdict, Verdict::Benign);
+        assert!(
+            offline.reason.contains("only declared ids are known"),
+            "{}",
+            offline.reason
+        );
+        let resolved = policy.with_scp_aliases(
+            [("p-guard0001".to_string(), "p-new00001".to_string())]
+                .into_iter()
+                .collect(),
+        );
+        let j = judge(&detach, None, &resolved).ok_or("claimed")?;
+        assert_eq!(j.verdict, Verdict::Violation);
+        assert_eq!(
+            j.planned
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            vec!["organizations:AttachPolicy policy p-new00001 to r-ab12"]
+        );
         Ok(())
     }
 
