@@ -22,7 +22,8 @@
 //! - **Capped**: each field keeps at most [`FIELD_MAX`] characters, in every format,
 //!   `default` included (whose strings are otherwise the values as received); a cut field
 //!   ends with [`CUT_MARK`]. driftguard's own texts (the first response, what driftguard did)
-//!   keep up to [`OWN_TEXT_MAX`].
+//!   keep up to [`OWN_TEXT_MAX`]; an error or a step's detail (driftguard's words around a
+//!   service's message) keeps as much, cut in the middle so the remedy at its end survives.
 //! - **Within its carriers' limits**: the Chatbot title, description, next steps and keywords
 //!   are cut to Chatbot's limits (`CHATBOT_*`), the description keeping its last lines (what
 //!   driftguard did, the error) and cutting whole lines before them; U+FFFE and U+FFFF, which
@@ -272,6 +273,30 @@ fn cap(s: &str, max: usize) -> String {
     out
 }
 
+/// Cut a long error in the middle: its start says what failed and its end says what to do
+/// (driftguard's errors end with the remedy), so both are kept around the cut mark.
+fn cap_middle(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let mark = " … [cut] … ";
+    let room = max.saturating_sub(mark.chars().count());
+    let tail = room / 3;
+    let head = room - tail;
+    let mut out: String = s.chars().take(head).collect();
+    out.push_str(mark);
+    out.extend(s.chars().skip(n - tail));
+    out
+}
+
+/// The most characters of an error or a step's detail: driftguard's own words around the
+/// service's message, so longer than an attacker field (shrinks with it when a message must
+/// be cut to fit).
+fn error_max(field: usize) -> usize {
+    OWN_TEXT_MAX.min(field.saturating_mul(4))
+}
+
 fn cap_opt(s: &Option<String>, max: usize) -> Option<String> {
     s.as_deref().map(|s| cap(s, max))
 }
@@ -478,10 +503,10 @@ impl Bounded {
                 .map(|s| StepResult {
                     action: cap(&s.action, f),
                     status: s.status,
-                    detail: cap(&s.detail, f),
+                    detail: cap_middle(&s.detail, error_max(f)),
                 })
                 .collect(),
-            error: cap_opt(&r.error, f),
+            error: r.error.as_deref().map(|e| cap_middle(e, error_max(f))),
             context: pairs(&r.context),
         };
         Bounded {
@@ -667,7 +692,7 @@ fn email_text(b: &Bounded, ctx: &AlertContext) -> String {
                 "  - {}: {} ({})\n",
                 inert(&s.action),
                 step_status(s),
-                inert(&s.detail)
+                plain(&s.detail, error_max(f))
             ));
         }
         if b.steps_cut > 0 {
@@ -675,7 +700,7 @@ fn email_text(b: &Bounded, ctx: &AlertContext) -> String {
         }
     }
     if let Some(e) = &r.error {
-        t.push_str(&format!("Error: {}\n", inert(e)));
+        t.push_str(&format!("Error: {}\n", plain(e, error_max(f))));
     }
     t.push_str(&format!("Outcome: {}\n", r.outcome.as_str()));
     t.push_str(&format!(
@@ -741,7 +766,7 @@ fn chatbot(b: &Bounded, ctx: &AlertContext) -> Value {
         r.outcome.as_str()
     );
     if let Some(e) = &r.error {
-        tail.push_str(&format!("\n*Error:* {}", code(e)));
+        tail.push_str(&format!("\n*Error:* {}", slack(e, error_max(f))));
     }
     let desc = description(&head, &tail);
     let steps: Vec<String> = r
@@ -1072,9 +1097,12 @@ mod tests {
             ("email", &p.email),
             ("https", &slack),
         ] {
+            // Errors and step details keep up to error_max characters (their remedy is at
+            // the end); every other field at most FIELD_MAX.
             assert!(
-                longest_run(text, 'x') < FIELD_MAX,
-                "{format} keeps more than {FIELD_MAX} characters of the name"
+                longest_run(text, 'x') < error_max(FIELD_MAX),
+                "{format} keeps more than {} characters of the name",
+                error_max(FIELD_MAX)
             );
             assert!(
                 text.matches(CUT_MARK).count() >= 5,
@@ -1502,11 +1530,15 @@ mod tests {
             "actor_arn",
             "actor_type",
             "source_ip",
-            "error",
         ] {
             let v = p.default[key].as_str().unwrap_or_default();
             prop_assert!(v.chars().count() <= FIELD_MAX, "default {key}: {v:?}");
         }
+        let e = p.default["error"].as_str().unwrap_or_default();
+        prop_assert!(
+            e.chars().count() <= error_max(FIELD_MAX),
+            "default error: {e:?}"
+        );
         for list in ["planned", "actions"] {
             for v in p.default[list].as_array().cloned().unwrap_or_default() {
                 prop_assert!(v.as_str().unwrap_or_default().chars().count() <= FIELD_MAX);
