@@ -15,7 +15,7 @@ use driftguard_aws::config::in_region;
 use driftguard_aws::directory::{AccountFacts, account_email};
 use driftguard_aws::notify::{Notice, Notifier, SnsNotifier};
 use driftguard_aws::pipeline::{FunctionEnv, Pipeline, Remediator, StartupError, cold_start};
-use driftguard_aws::sessions::{AssumeRoleError, RoleSessions};
+use driftguard_aws::sessions::{AssumeRoleError, RoleSessions, SessionPolicy};
 use driftguard_aws::steps::run_steps;
 use driftguard_core::alert::AlertContext;
 use driftguard_core::guardrails::guardduty::GuardDutyAction;
@@ -89,8 +89,12 @@ impl GuardDutyRemediator {
         account: &str,
         region: &str,
         event_id: Option<&str>,
+        policy: &SessionPolicy,
     ) -> Result<aws_sdk_guardduty::Client, RemediationError> {
-        let cfg = self.sessions.config_for(account, region, event_id).await?;
+        let cfg = self
+            .sessions
+            .config_for(account, region, event_id, policy)
+            .await?;
         Ok((self.make_client)(&cfg))
     }
 
@@ -101,12 +105,13 @@ impl GuardDutyRemediator {
         administrator: &str,
         region: &str,
         event_id: Option<&str>,
+        policy: &SessionPolicy,
     ) -> Result<aws_sdk_guardduty::Client, RemediationError> {
         let cfg = if self.policy.audit_account == administrator {
             in_region(&self.config, region)
         } else {
             self.sessions
-                .config_for(administrator, region, event_id)
+                .config_for(administrator, region, event_id, policy)
                 .await?
         };
         Ok((self.make_admin_client)(&cfg))
@@ -117,10 +122,13 @@ impl GuardDutyRemediator {
         action: &GuardDutyAction,
         event_id: Option<&str>,
     ) -> Result<(StepStatus, String), RemediationError> {
+        // The session may make this step's calls only.
+        let policy = SessionPolicy::allow_all(action.permissions());
+        let policy = &policy;
         match action {
             GuardDutyAction::CreateDetector { account, region } => {
                 let gd = self
-                    .client_in(account.as_str(), region.as_str(), event_id)
+                    .client_in(account.as_str(), region.as_str(), event_id, policy)
                     .await?;
                 ensure_detector(&gd, None).await
             }
@@ -130,7 +138,7 @@ impl GuardDutyRemediator {
                 detector_id,
             } => {
                 let gd = self
-                    .client_in(account.as_str(), region.as_str(), event_id)
+                    .client_in(account.as_str(), region.as_str(), event_id, policy)
                     .await?;
                 ensure_detector(&gd, Some(detector_id)).await
             }
@@ -140,7 +148,9 @@ impl GuardDutyRemediator {
                 region,
             } => {
                 let (administrator, region) = (administrator.as_str(), region.as_str());
-                let gd = self.admin_client(administrator, region, event_id).await?;
+                let gd = self
+                    .admin_client(administrator, region, event_id, policy)
+                    .await?;
                 let detector = admin_detector(&gd, administrator, region).await?;
                 self.ensure_member(&gd, &detector, account.as_str()).await
             }
@@ -150,7 +160,9 @@ impl GuardDutyRemediator {
                 setting,
             } => {
                 let (administrator, region) = (administrator.as_str(), region.as_str());
-                let gd = self.admin_client(administrator, region, event_id).await?;
+                let gd = self
+                    .admin_client(administrator, region, event_id, policy)
+                    .await?;
                 let detector = admin_detector(&gd, administrator, region).await?;
                 ensure_auto_enable(&gd, &detector, *setting).await
             }

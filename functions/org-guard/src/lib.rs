@@ -9,7 +9,7 @@ use aws_config::SdkConfig;
 use aws_sdk_organizations::types::{PolicyType, PolicyTypeStatus};
 use driftguard_aws::notify::{Facts, SnsNotifier};
 use driftguard_aws::pipeline::{Pipeline, Remediator, StartupError, cold_start};
-use driftguard_aws::sessions::{AssumeRoleError, RoleSessions};
+use driftguard_aws::sessions::{AssumeRoleError, RoleSessions, SessionPolicy};
 use driftguard_aws::steps::{all_skipped, run_steps};
 use driftguard_core::event::Event;
 use driftguard_core::guardrails::org::OrgAction;
@@ -194,6 +194,11 @@ pub async fn scp_aliases(
         .collect())
 }
 
+/// The session of look-ups (the OU tree, names, facts for alerts): reads only.
+fn reads_only() -> SessionPolicy {
+    SessionPolicy::allow_all(&OrgAction::READS)
+}
+
 /// The policy id an Organizations SCP event names (DetachPolicy, DeletePolicy, UpdatePolicy).
 fn scp_event_policy_id(event: &Event) -> Option<&str> {
     let Event::CloudTrail { record, .. } = event else {
@@ -247,6 +252,7 @@ impl OrgRemediator {
     async fn client(
         &self,
         event_id: Option<&str>,
+        policy: &SessionPolicy,
     ) -> Result<aws_sdk_organizations::Client, RemediationError> {
         let cfg = self
             .sessions
@@ -254,6 +260,7 @@ impl OrgRemediator {
                 self.policy().await.management_account.as_str(),
                 ORGANIZATIONS_REGION,
                 event_id,
+                policy,
             )
             .await?;
         Ok((self.make_client)(&cfg))
@@ -670,7 +677,7 @@ impl Remediator for OrgRemediator {
             }
             *last = Some(Instant::now());
         }
-        let resolved = match self.client(Some("scp-names")).await {
+        let resolved = match self.client(Some("scp-names"), &reads_only()).await {
             Ok(org) => scp_aliases(&org, &current).await,
             Err(e) => Err(e),
         };
@@ -688,7 +695,13 @@ impl Remediator for OrgRemediator {
     }
 
     async fn remediate(&self, decision: &Decision, steps: &[&OrgAction]) -> Report {
-        let org = match self.client(decision.event_id.as_deref()).await {
+        let writes: Vec<&str> = steps
+            .iter()
+            .flat_map(|s| s.permissions().iter().copied())
+            .chain(OrgAction::READS)
+            .collect();
+        let policy = SessionPolicy::allow_all(&writes);
+        let org = match self.client(decision.event_id.as_deref(), &policy).await {
             Ok(c) => c,
             Err(e) => {
                 return all_skipped(
@@ -706,7 +719,10 @@ impl Facts for OrgRemediator {
     /// Account name and OU paths for the alert.
     async fn facts(&self, decision: &Decision) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        let Ok(org) = self.client(decision.event_id.as_deref()).await else {
+        let Ok(org) = self
+            .client(decision.event_id.as_deref(), &reads_only())
+            .await
+        else {
             return out;
         };
         let dir = self.directory(&org, false).await.ok();
@@ -787,6 +803,7 @@ pub async fn pipeline(policy: Policy, topic_arn: &str, wiring: Wiring) -> OrgPip
                 policy.management_account.as_str(),
                 ORGANIZATIONS_REGION,
                 Some("directory"),
+                &reads_only(),
             )
             .await;
         match cfg {
@@ -815,6 +832,7 @@ pub async fn pipeline(policy: Policy, topic_arn: &str, wiring: Wiring) -> OrgPip
                 policy.management_account.as_str(),
                 ORGANIZATIONS_REGION,
                 Some("scp-names"),
+                &reads_only(),
             )
             .await;
         let aliases = match cfg {

@@ -11,7 +11,7 @@ use aws_sdk_cloudtrail::types::{
 };
 use driftguard_aws::notify::{NoFacts, SnsNotifier};
 use driftguard_aws::pipeline::{Pipeline, Remediator, StartupError, cold_start};
-use driftguard_aws::sessions::{AssumeRoleError, RoleSessions};
+use driftguard_aws::sessions::{AssumeRoleError, RoleSessions, SessionPolicy};
 use driftguard_aws::steps::run_steps;
 use driftguard_core::guardrails::trail::baseline::{
     AdvancedSelector, BasicSelector, FieldSelector, TrailSettings, management_coverage,
@@ -98,12 +98,47 @@ impl TrailRemediator {
         &self,
         trail: &TrailRef,
         event_id: Option<&str>,
+        policy: &SessionPolicy,
     ) -> Result<aws_sdk_cloudtrail::Client, RemediationError> {
         let cfg = self
             .sessions
-            .config_for(trail.account.as_str(), trail.region.as_str(), event_id)
+            .config_for(
+                trail.account.as_str(),
+                trail.region.as_str(),
+                event_id,
+                policy,
+            )
             .await?;
         Ok((self.make_client)(&cfg))
+    }
+
+    /// The session the plan's steps share: their reads and writes on their trails only, and
+    /// `iam:PassRole` of a declared CloudWatch Logs role when a step may set it.
+    pub fn session_policy(&self, steps: &[&TrailAction]) -> SessionPolicy {
+        let partition = self.sessions.partition();
+        let actions: Vec<&str> = steps
+            .iter()
+            .flat_map(|s| s.permissions().iter().copied())
+            .collect();
+        let mut trails: Vec<String> = steps.iter().map(|s| s.resource(partition)).collect();
+        trails.sort();
+        trails.dedup();
+        let mut statements = vec![(actions, trails)];
+        let pass: Vec<String> = steps
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s,
+                    TrailAction::RecreateTrail { .. } | TrailAction::RestoreTrailSettings { .. }
+                )
+            })
+            .filter_map(|s| self.decl(s.trail()))
+            .filter_map(|d| d.cloudwatch_logs_role_arn.clone())
+            .collect();
+        if !pass.is_empty() {
+            statements.push((vec!["iam:PassRole"], pass));
+        }
+        SessionPolicy::allow(&statements)
     }
 
     fn decl(&self, t: &TrailRef) -> Option<&TrailDecl> {
@@ -116,25 +151,24 @@ impl TrailRemediator {
         &self,
         action: &TrailAction,
         event_id: Option<&str>,
+        policy: &SessionPolicy,
     ) -> Result<(StepStatus, String), RemediationError> {
+        let ct = self.client(action.trail(), event_id, policy).await?;
         match action {
-            TrailAction::StartLogging { trail } => self.start_logging(trail, event_id).await,
-            TrailAction::RecreateTrail { trail } => self.recreate(trail, event_id).await,
-            TrailAction::RestoreTrailSettings { trail } => {
-                self.restore_settings(trail, event_id).await
-            }
+            TrailAction::StartLogging { trail } => self.start_logging(&ct, trail).await,
+            TrailAction::RecreateTrail { trail } => self.recreate(&ct, trail).await,
+            TrailAction::RestoreTrailSettings { trail } => self.restore_settings(&ct, trail).await,
             TrailAction::RestoreEventSelectors { trail } => {
-                self.restore_selectors(trail, event_id).await
+                self.restore_selectors(&ct, trail).await
             }
         }
     }
 
     async fn start_logging(
         &self,
+        ct: &aws_sdk_cloudtrail::Client,
         t: &TrailRef,
-        event_id: Option<&str>,
     ) -> Result<(StepStatus, String), RemediationError> {
-        let ct = self.client(t, event_id).await?;
         let status = ct
             .get_trail_status()
             .name(&t.name)
@@ -168,10 +202,9 @@ impl TrailRemediator {
 
     async fn recreate(
         &self,
+        ct: &aws_sdk_cloudtrail::Client,
         t: &TrailRef,
-        event_id: Option<&str>,
     ) -> Result<(StepStatus, String), RemediationError> {
-        let ct = self.client(t, event_id).await?;
         match ct.get_trail().name(&t.name).send().await {
             Ok(out) if out.trail.is_some() => {
                 return Ok((
@@ -227,10 +260,9 @@ impl TrailRemediator {
 
     async fn restore_settings(
         &self,
+        ct: &aws_sdk_cloudtrail::Client,
         t: &TrailRef,
-        event_id: Option<&str>,
     ) -> Result<(StepStatus, String), RemediationError> {
-        let ct = self.client(t, event_id).await?;
         let out = ct.get_trail().name(&t.name).send().await.map_err(|e| {
             if e.as_service_error()
                 .is_some_and(|s| s.is_trail_not_found_exception())
@@ -283,10 +315,9 @@ impl TrailRemediator {
 
     async fn restore_selectors(
         &self,
+        ct: &aws_sdk_cloudtrail::Client,
         t: &TrailRef,
-        event_id: Option<&str>,
     ) -> Result<(StepStatus, String), RemediationError> {
-        let ct = self.client(t, event_id).await?;
         let out = ct
             .get_event_selectors()
             .trail_name(&t.name)
@@ -446,7 +477,8 @@ impl Remediator for TrailRemediator {
 
     async fn remediate(&self, decision: &Decision, steps: &[&TrailAction]) -> Report {
         let event_id = decision.event_id.as_deref();
-        run_steps(steps, |action| self.run(action, event_id)).await
+        let policy = self.session_policy(steps);
+        run_steps(steps, |action| self.run(action, event_id, &policy)).await
     }
 }
 

@@ -29,6 +29,41 @@ pub fn session_name(function: &str, event_id: Option<&str>) -> String {
         .collect()
 }
 
+/// The inline session policy passed with `AssumeRole`: the session may do only what the
+/// plan being executed needs (an intersection with the role's own permissions), so a bug or a
+/// forged plan cannot use the role's other permissions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SessionPolicy(String);
+
+impl SessionPolicy {
+    /// Allow `actions` on `resources`, statement by statement.
+    pub fn allow(statements: &[(Vec<&str>, Vec<String>)]) -> SessionPolicy {
+        let statements: Vec<serde_json::Value> = statements
+            .iter()
+            .filter(|(actions, _)| !actions.is_empty())
+            .map(|(actions, resources)| {
+                let mut actions = actions.clone();
+                actions.sort_unstable();
+                actions.dedup();
+                serde_json::json!({"Effect": "Allow", "Action": actions, "Resource": resources})
+            })
+            .collect();
+        SessionPolicy(
+            serde_json::json!({"Version": "2012-10-17", "Statement": statements}).to_string(),
+        )
+    }
+
+    /// Allow `actions` on every resource (for APIs without resource-level permissions, or
+    /// where the role's own policy scopes the resources).
+    pub fn allow_all(actions: &[&str]) -> SessionPolicy {
+        SessionPolicy::allow(&[(actions.to_vec(), vec!["*".to_string()])])
+    }
+
+    pub fn as_json(&self) -> &str {
+        &self.0
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[error(
     "cannot assume {role_arn} (session {session}): {reason}. Check the remediation role exists in account {account} (the member StackSet creates it) and trusts this function's role"
@@ -57,7 +92,7 @@ pub struct RoleSessions {
     role_name: String,
     partition: String,
     function: String,
-    cache: Mutex<HashMap<(String, String), Cached>>,
+    cache: Mutex<HashMap<(String, String, SessionPolicy), Cached>>,
 }
 
 const CACHE_MAX: usize = 64;
@@ -87,15 +122,22 @@ impl RoleSessions {
         )
     }
 
-    /// SDK configuration acting as the remediation role in `account`, in `region`.
+    /// The partition of the role ARNs (`aws`).
+    pub fn partition(&self) -> &str {
+        &self.partition
+    }
+
+    /// SDK configuration acting as the remediation role in `account`, in `region`, limited to
+    /// `policy` (sessions are cached per account, session name and policy).
     pub async fn config_for(
         &self,
         account: &str,
         region: &str,
         event_id: Option<&str>,
+        policy: &SessionPolicy,
     ) -> Result<SdkConfig, AssumeRoleError> {
         let session = session_name(&self.function, event_id);
-        let key = (account.to_string(), session.clone());
+        let key = (account.to_string(), session.clone(), policy.clone());
         let now = SystemTime::now();
         {
             let cache = self.cache.lock().await;
@@ -117,6 +159,7 @@ impl RoleSessions {
             .assume_role()
             .role_arn(&role_arn)
             .role_session_name(&session)
+            .policy(policy.as_json())
             .duration_seconds(900)
             .send()
             .await
@@ -157,6 +200,32 @@ impl RoleSessions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn session_policies_allow_only_what_they_name() {
+        let p = SessionPolicy::allow(&[(
+            vec![
+                "cloudtrail:StartLogging",
+                "cloudtrail:GetTrailStatus",
+                "cloudtrail:StartLogging",
+            ],
+            vec!["arn:aws:cloudtrail:eu-west-1:111111111111:trail/org".into()],
+        )]);
+        let v: serde_json::Value = serde_json::from_str(p.as_json()).unwrap_or_default();
+        assert_eq!(
+            v["Statement"][0]["Action"],
+            serde_json::json!(["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"])
+        );
+        assert_eq!(v["Statement"][0]["Effect"], "Allow");
+        assert_eq!(
+            v["Statement"][0]["Resource"],
+            serde_json::json!(["arn:aws:cloudtrail:eu-west-1:111111111111:trail/org"])
+        );
+        assert!(
+            p.as_json().len() < 2048,
+            "STS packs session policies into 2048 bytes"
+        );
+    }
 
     #[test]
     fn session_names_fit_sts_rules() {

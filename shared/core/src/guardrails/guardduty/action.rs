@@ -45,6 +45,28 @@ impl GuardDutyAction {
         }
     }
 
+    /// The IAM actions this step's session needs (reads first, then the write).
+    pub fn permissions(&self) -> &'static [&'static str] {
+        match self {
+            GuardDutyAction::CreateDetector { .. } | GuardDutyAction::EnableDetector { .. } => &[
+                "guardduty:ListDetectors",
+                "guardduty:GetDetector",
+                "guardduty:CreateDetector",
+                "guardduty:UpdateDetector",
+            ],
+            GuardDutyAction::CreateMember { .. } => &[
+                "guardduty:ListDetectors",
+                "guardduty:GetMembers",
+                "guardduty:CreateMembers",
+            ],
+            GuardDutyAction::RestoreAutoEnable { .. } => &[
+                "guardduty:ListDetectors",
+                "guardduty:DescribeOrganizationConfiguration",
+                "guardduty:UpdateOrganizationConfiguration",
+            ],
+        }
+    }
+
     pub fn target(&self) -> String {
         match self {
             GuardDutyAction::CreateDetector { account, region } => {

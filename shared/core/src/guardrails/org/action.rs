@@ -36,6 +36,33 @@ impl OrgAction {
         }
     }
 
+    /// What every org-guard session reads (the OU tree, parents, policies, targets).
+    pub const READS: [&'static str; 8] = [
+        "organizations:ListRoots",
+        "organizations:ListOrganizationalUnitsForParent",
+        "organizations:ListParents",
+        "organizations:DescribeAccount",
+        "organizations:DescribeOrganizationalUnit",
+        "organizations:DescribePolicy",
+        "organizations:ListPolicies",
+        "organizations:ListTargetsForPolicy",
+    ];
+
+    /// The IAM actions this step writes (its session also gets [`OrgAction::READS`]).
+    pub fn permissions(&self) -> &'static [&'static str] {
+        match self {
+            OrgAction::MoveAccount { .. } => &["organizations:MoveAccount"],
+            OrgAction::AttachPolicy { .. } => &["organizations:AttachPolicy"],
+            OrgAction::RestorePolicyContent { .. } => &["organizations:UpdatePolicy"],
+            OrgAction::RecreatePolicy { .. } => &[
+                "organizations:CreatePolicy",
+                "organizations:UpdatePolicy",
+                "organizations:AttachPolicy",
+            ],
+            OrgAction::EnablePolicyType { .. } => &["organizations:EnablePolicyType"],
+        }
+    }
+
     pub fn target(&self) -> String {
         match self {
             OrgAction::MoveAccount { account, to } => format!("account {account} to {to}"),

@@ -58,4 +58,31 @@ impl TrailAction {
     pub fn target(&self) -> String {
         self.trail().to_string()
     }
+
+    /// The IAM actions this step's session needs: what it reads first and what it writes
+    /// (the remediation session is limited to them, see `driftguard_aws::sessions`).
+    pub fn permissions(&self) -> &'static [&'static str] {
+        match self {
+            TrailAction::RecreateTrail { .. } => &["cloudtrail:GetTrail", "cloudtrail:CreateTrail"],
+            TrailAction::RestoreTrailSettings { .. } => {
+                &["cloudtrail:GetTrail", "cloudtrail:UpdateTrail"]
+            }
+            TrailAction::RestoreEventSelectors { .. } => &[
+                "cloudtrail:GetEventSelectors",
+                "cloudtrail:PutEventSelectors",
+            ],
+            TrailAction::StartLogging { .. } => {
+                &["cloudtrail:GetTrailStatus", "cloudtrail:StartLogging"]
+            }
+        }
+    }
+
+    /// The trail's ARN in `partition`: the only resource a trail step's session may touch.
+    pub fn resource(&self, partition: &str) -> String {
+        let t = self.trail();
+        format!(
+            "arn:{partition}:cloudtrail:{}:{}:trail/{}",
+            t.region, t.account, t.name
+        )
+    }
 }
