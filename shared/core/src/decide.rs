@@ -187,7 +187,8 @@ fn apply(mut d: Decision, j: Judgement, policy: &Policy, today: NaiveDate) -> De
         }
         _ => d.subject.account.as_deref(),
     };
-    if is_own_action(&d.actor, policy, acting_account) {
+    let own_identity = is_own_action(&d.actor, policy, acting_account);
+    if own_identity {
         // The loop guard judges content: driftguard's identity makes an event benign only
         // when the call is one driftguard makes, with the values it would set.
         if j.restoring || d.verdict == Verdict::Benign {
@@ -203,7 +204,11 @@ fn apply(mut d: Decision, j: Judgement, policy: &Policy, today: NaiveDate) -> De
         d.planned.clear();
         return d;
     }
-    let exemption = policy.exemption_for(j.guardrail, &d.actor, today);
+    // Exemptions are for people (break-glass roles); a call through driftguard's own role
+    // that is not a restore is never exempt.
+    let exemption = (!own_identity)
+        .then(|| policy.exemption_for(j.guardrail, &d.actor, today))
+        .flatten();
     d.disposition = if let Some(e) = exemption {
         Disposition::Exempt {
             principal_pattern: e.principal.clone(),
