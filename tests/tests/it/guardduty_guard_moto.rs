@@ -102,6 +102,60 @@ async fn detector_states(w: &World) -> Result<Vec<(String, DetectorStatus)>, Box
     Ok(out)
 }
 
+/// DeleteDetector through driftguard's own role (a driftguard- session) is not a call
+/// driftguard makes: critical, and the detector is recreated.
+#[tokio::test]
+async fn detector_deleted_through_driftguards_role_is_recreated() -> Result<(), BoxError> {
+    let w = World::start().await?;
+    let gd = w.member_guardduty();
+    let id = gd
+        .create_detector()
+        .enable(true)
+        .send()
+        .await?
+        .detector_id
+        .ok_or("no detector id")?;
+    gd.delete_detector().detector_id(&id).send().await?;
+    let list = list_admin_detector();
+    let members = members_then(&w.member_account, Some("Removed"), "Enabled");
+    let create = create_members_for(&w.member_account, "workload@example.com");
+    let admin = mock_client!(
+        aws_sdk_guardduty,
+        RuleMode::MatchAny,
+        [&list, &members, &create]
+    );
+    let policy = w.guardduty_policy_toml("enforce", "");
+    let pipeline = w.guardduty_guard(&policy, admin, None)?;
+    let ev = CtEvent::guardduty(
+        &w.member_account,
+        "DeleteDetector",
+        "6e7f8091-1111-4222-8333-944455556666",
+        json!({"detectorId": id}),
+    )
+    .by(&format!(
+        "arn:aws:sts::{}:assumed-role/DriftguardRemediation/driftguard-guardduty-guard-6e7f8091",
+        w.member_account
+    ))
+    .to_json();
+    let resp = pipeline.handle(&ev, Some("req-1")).await?;
+    assert_eq!(
+        (resp.decision.verdict.as_str(), resp.outcome.as_str()),
+        ("violation", "remediated")
+    );
+    let states = detector_states(&w).await?;
+    assert_eq!(states.len(), 1, "{states:?}");
+    assert_eq!(states[0].1, DetectorStatus::Enabled);
+    let alert = w.one_alert().await?;
+    assert!(
+        alert.message["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("the role was abused")),
+        "{}",
+        alert.message["summary"]
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn deleted_member_detector_is_recreated_and_the_member_re_added() -> Result<(), BoxError> {
     let w = World::start().await?;

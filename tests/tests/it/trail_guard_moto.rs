@@ -605,3 +605,83 @@ async fn undecodable_event_is_an_error_not_a_silent_ok() -> Result<(), BoxError>
     assert_eq!(err.kind(), "driftguard.UndecodableEvent");
     Ok(())
 }
+
+/// Every destructive trail call made through driftguard's own role with a driftguard-
+/// session is judged by content: alerted at critical as role abuse and remediated.
+#[tokio::test]
+async fn destructive_trail_calls_through_driftguards_role_are_reverted() -> Result<(), BoxError> {
+    for call in [
+        "StopLogging",
+        "DeleteTrail",
+        "UpdateTrail",
+        "PutEventSelectors",
+    ] {
+        let w = World::start().await?;
+        let role = format!(
+            "arn:aws:sts::{}:assumed-role/DriftguardRemediation/driftguard-trail-guard-{EVENT_ID}",
+            w.member_account
+        );
+        let ct = w.cloudtrail();
+        let mut ev = CtEvent::new(&w.member_account, call, EVENT_ID).by(&role);
+        match call {
+            "StopLogging" => {
+                ct.stop_logging().name(MEMBER_TRAIL).send().await?;
+            }
+            "DeleteTrail" => {
+                ct.delete_trail().name(MEMBER_TRAIL).send().await?;
+            }
+            "UpdateTrail" => {
+                ct.update_trail()
+                    .name(MEMBER_TRAIL)
+                    .enable_log_file_validation(false)
+                    .send()
+                    .await?;
+                ev = ev
+                    .request(json!({"name": MEMBER_TRAIL, "enableLogFileValidation": false}))
+                    .response(
+                        json!({"name": MEMBER_TRAIL, "logFileValidationEnabled": false,
+                                     "isMultiRegionTrail": true, "includeGlobalServiceEvents": true,
+                                     "s3BucketName": w.trail_bucket}),
+                    );
+            }
+            _ => {
+                let selector = EventSelector::builder()
+                    .read_write_type(ReadWriteType::ReadOnly)
+                    .include_management_events(true)
+                    .build();
+                ct.put_event_selectors()
+                    .trail_name(MEMBER_TRAIL)
+                    .event_selectors(selector)
+                    .send()
+                    .await?;
+                ev = ev.request(json!({"trailName": MEMBER_TRAIL, "eventSelectors": [
+                    {"readWriteType": "ReadOnly", "includeManagementEvents": true}]}));
+            }
+        }
+        let resp = w
+            .trail_guard("enforce", "")?
+            .handle(&ev.to_json(), Some("req-1"))
+            .await?;
+        assert_eq!(
+            (
+                resp.decision.verdict.as_str(),
+                resp.decision.severity.map(|s| s.as_str()),
+                resp.outcome.as_str()
+            ),
+            ("violation", Some("critical"), "remediated"),
+            "{call}"
+        );
+        let t = w.trail().await?.ok_or("the trail exists")?;
+        assert_eq!(t.log_file_validation_enabled, Some(true), "{call}");
+        assert!(w.trail_status().await?, "{call}: logging");
+        let alert = w.one_alert().await?;
+        assert!(
+            alert.message["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("the role was abused")),
+            "{call}: {}",
+            alert.message["summary"]
+        );
+    }
+    Ok(())
+}
