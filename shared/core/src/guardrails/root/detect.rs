@@ -113,8 +113,20 @@ pub(crate) fn judge(
         return Some(sanction(j, policy, account.as_deref(), today));
     }
 
-    if record.failed() {
-        let code = record.error_text();
+    // Sign-in events report failure in `responseElements` (`{"PasswordUpdated": "Failure"}`),
+    // not only in errorCode / errorMessage.
+    let signin_failed = source == SIGNIN
+        && record
+            .response_elements
+            .get(name)
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.eq_ignore_ascii_case("Failure"));
+    if record.failed() || signin_failed {
+        let code = if record.failed() {
+            record.error_text()
+        } else {
+            format!("{name}: Failure")
+        };
         j.verdict = Verdict::Attempt;
         j.severity = Severity::Medium;
         j.summary = format!("Root called {source} {name}, which failed ({code})");
@@ -129,6 +141,17 @@ pub(crate) fn judge(
         j.severity = Severity::High;
         j.summary = "Root password changed".into();
         j.reason = "the root user's password was changed".into();
+        j.respond = Some(RESPOND_CALL.into());
+    } else if let Some(user) = record.param_str("userName").filter(|u| {
+        !u.is_empty() && source == "iam.amazonaws.com" && CREDENTIAL_CALLS.contains(&name)
+    }) {
+        // A credential of an IAM user, not of root (root's own calls name no user).
+        j.severity = Severity::High;
+        j.summary = format!("Root called iam {name} for IAM user {user}");
+        j.reason = format!(
+            "the root user changed a credential of the IAM user {user} (not a root credential)"
+        );
+        j.evidence.push(("IAM user".into(), user.to_string()));
         j.respond = Some(RESPOND_CALL.into());
     } else if source == "iam.amazonaws.com" && CREDENTIAL_CALLS.contains(&name) {
         j.severity = Severity::Critical;
