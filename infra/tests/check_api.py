@@ -88,6 +88,64 @@ def policy_doc(doc):
 ORGANIZATION_ID = ""
 
 
+def collect_sources(pattern) -> list:
+    """Every `source` condition of a pattern (through $or branches)."""
+    found = []
+    for branch in as_list(pattern.get("$or")) or [pattern]:
+        if "$or" in branch:
+            found += collect_sources(branch)
+        else:
+            found += as_list(branch.get("source"))
+    return found
+
+
+def check_source_conditions(root_guard: dict, forward_pattern: dict) -> None:
+    """Every source condition is an exact AWS service source, except root activity's two
+    halves: forwarded with `prefix "aws."` (no custom source leaves an account), matched on
+    the Audit bus with `anything-but prefix "aws.partner/"` (no partner source reaches
+    root-guard)."""
+    for where, pattern, allowed in (
+        ("root-guard", root_guard, {"anything-but": {"prefix": "aws.partner/"}}),
+        ("forward pattern", forward_pattern, {"prefix": "aws."}),
+    ):
+        for src in collect_sources(pattern):
+            if isinstance(src, str):
+                check(src.startswith("aws.") and "/" not in src, f"{where}: exact source {src} is an AWS service")
+            else:
+                check(src == allowed, f"{where}: the only open source condition is {allowed} (got {src})")
+        check(allowed in collect_sources(pattern), f"{where}: root activity's source is {allowed}")
+
+
+# The only pattern operators driftguard uses: each is documented for event buses
+# (EventBridge "Comparison operators" table) and moto 5's EventPattern evaluates it as AWS
+# does. A match expression holds one operator: AWS refuses {"prefix": ..., "suffix": ...}
+# ("Only one key allowed in match expression"), moto silently uses the first key.
+PATTERN_OPERATORS = {"prefix", "suffix", "anything-but"}
+
+
+def check_pattern_operators(where: str, node) -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$or":
+                check(isinstance(v, list) and len(v) >= 2, f"{where}: $or has at least two branches")
+                for b in as_list(v):
+                    check_pattern_operators(where, b)
+            elif isinstance(v, list):
+                for item in v:
+                    if isinstance(item, dict):
+                        check(len(item) == 1 and set(item) <= PATTERN_OPERATORS, f"{where}: {k}: one supported operator per match ({item})")
+                        inner = next(iter(item.values()), None)
+                        if "anything-but" in item:
+                            check(isinstance(inner, dict) and list(inner) == ["prefix"] and isinstance(inner["prefix"], str),
+                                  f"{where}: {k}: anything-but is used with one prefix only ({item})")
+                        else:
+                            check(isinstance(inner, str) and inner, f"{where}: {k}: {item} takes a string")
+                    else:
+                        check(isinstance(item, str), f"{where}: {k}: exact values are strings ({item!r})")
+            else:
+                check_pattern_operators(where, v)
+
+
 def main() -> None:
     global ORGANIZATION_ID
     out = outputs(sys.argv[1])
@@ -128,6 +186,9 @@ def main() -> None:
         rule = events.describe_rule(Name=rule_name, EventBusName=audit["event_bus_name"])
         pattern = json.loads(rule["EventPattern"])
         check(pattern == json.loads(audit["event_patterns"][fn]), f"{fn}: rule pattern is the module's")
+        check_pattern_operators(f"{fn} pattern", pattern)
+        check(len(rule["EventPattern"]) <= 2048, f"{fn}: pattern within EventBridge's default 2048 characters")
+        check(not any(isinstance(p, str) and p.startswith("aws.partner/") for p in collect_sources(pattern)), f"{fn}: no partner source is listed")
         check("errorCode" not in rule["EventPattern"], f"{fn}: failed calls are routed (no errorCode filter)")
         check(rule.get("State") == "ENABLED", f"{fn}: rule enabled")
         targets = events.list_targets_by_rule(Rule=rule_name, EventBusName=audit["event_bus_name"])["Targets"]
@@ -261,6 +322,9 @@ def main() -> None:
     fwd = mev.describe_rule(Name="driftguard-forward", EventBusName="default")
     forward_pattern = json.loads(mgmt["forward_pattern_json"])
     check(json.loads(fwd["EventPattern"]) == forward_pattern, "management forwarder pattern")
+    check_pattern_operators("forward pattern", forward_pattern)
+    check(len(fwd["EventPattern"]) <= 2048, "forward pattern within EventBridge's default 2048 characters")
+    check_source_conditions(json.loads(audit["event_patterns"]["root-guard"]), forward_pattern)
     check("GuardDuty Finding" not in fwd["EventPattern"], "management does not forward findings")
     tg = mev.list_targets_by_rule(Rule="driftguard-forward", EventBusName="default")["Targets"]
     check([(x["Arn"], x.get("RoleArn")) for x in tg] == [(audit["event_bus_arn"], mgmt["forwarder_role_arn"])], "management forwards to the Audit bus with its role")
