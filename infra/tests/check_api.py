@@ -171,10 +171,25 @@ def main() -> None:
     policy = json.loads(bus.get("Policy") or "{}")
     sts_ = as_list(policy.get("Statement"))
     check(len(sts_) == 1, "bus policy has one statement")
+    forwarder_roles = sorted([
+        "arn:aws:iam::*:role/DriftguardForwarder-*",  # the member StackSet's, per region
+        "arn:aws:iam::*:role/driftguard-forward",     # the management module's
+    ])
     for st in sts_:
-        check(st.get("Action") == "events:PutEvents", "bus policy allows only events:PutEvents")
-        cond = st.get("Condition", {}).get("StringEquals", {})
-        check(cond.get("aws:PrincipalOrgID") == ORGANIZATION_ID, "bus policy requires aws:PrincipalOrgID")
+        check(st.get("Effect") == "Allow", "bus policy: an Allow statement")
+        check(as_list(st.get("Action")) == ["events:PutEvents"], "bus policy allows only events:PutEvents")
+        check(as_list(st.get("Resource")) == [audit["event_bus_arn"]], "bus policy: on the driftguard bus only")
+        cond = st.get("Condition", {})
+        check(sorted(cond) == ["ArnLike", "StringEquals"], f"bus policy: exactly the principal conditions (got {sorted(cond)})")
+        check(cond.get("StringEquals", {}) == {"aws:PrincipalOrgID": ORGANIZATION_ID}, "bus policy requires aws:PrincipalOrgID")
+        principal_arns = sorted(as_list(cond.get("ArnLike", {}).get("aws:PrincipalArn")))
+        check(list(cond.get("ArnLike", {})) == ["aws:PrincipalArn"] and principal_arns == forwarder_roles,
+              f"bus policy: only the forwarding rules' roles may put events (aws:PrincipalArn {principal_arns})")
+    # The forwarders' roles are the ones the bus policy names.
+    for arn in [mgmt["forwarder_role_arn"], f"arn:aws:iam::{out['member_account_id']}:role/DriftguardForwarder-us-east-1"]:
+        check(any(fnmatch.fnmatchcase(arn, p) for p in forwarder_roles), f"bus policy admits the forwarder role {arn}")
+    for arn in [f"arn:aws:iam::{out['member_account_id']}:role/Admin", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/DriftguardRemediation"]:
+        check(not any(fnmatch.fnmatchcase(arn, p) for p in forwarder_roles), f"bus policy does not admit {arn}")
 
     topic = audit["alert_topic_arn"]
     key = audit["kms_key_arn"]

@@ -34,6 +34,9 @@ locals {
   remediation_role_any_account = "arn:${local.partition}:iam::*:role/${var.remediation_role_name}"
   remediation_role_management  = "arn:${local.partition}:iam::${var.management_account_id}:role/${var.remediation_role_name}"
 
+  # The roles the forwarding rules of other accounts put events on the bus with.
+  forwarder_role_arns = [for n in var.forwarder_role_names : "arn:${local.partition}:iam::*:role/${n}"]
+
   # Organizations resources of this organization (its ARNs carry the management account).
   org_arn_prefix = "arn:${local.partition}:organizations::${var.management_account_id}"
 

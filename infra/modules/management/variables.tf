@@ -72,7 +72,7 @@ variable "create_forwarder" {
 }
 
 variable "forwarder_name" {
-  description = "Name of the forwarding rule and prefix of its role."
+  description = "Name of the forwarding rule and of its role; the Audit bus policy admits the role by this name (audit module forwarder_role_names)."
   type        = string
   default     = "driftguard-forward"
 }
