@@ -275,6 +275,18 @@ def main() -> None:
             allowed_writes |= {"guardduty:CreateMembers", "guardduty:UpdateOrganizationConfiguration", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
         check(set(writes) <= allowed_writes, f"{fn}: function role writes only {sorted(allowed_writes)} (got {sorted(writes)})")
 
+    print("== audit account: KMS key policy")
+    kms = client(a, "kms")
+    key_policy = json.loads(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
+    eb = [st for st in as_list(key_policy.get("Statement")) if (st.get("Principal") or {}).get("Service") == "events.amazonaws.com"]
+    check(len(eb) == 1, "key policy: one statement for EventBridge")
+    for st in eb:
+        check(sorted(as_list(st.get("Action"))) == ["kms:Decrypt", "kms:GenerateDataKey*"], "EventBridge: GenerateDataKey and Decrypt only (its dead letters)")
+        cond = st.get("Condition") or {}
+        rule_arns = sorted(audit["rule_arns"].values())
+        check(cond == {"ArnEqualsIfExists": {"aws:SourceArn": rule_arns}},
+              f"EventBridge may use the key only on behalf of the function rules (aws:SourceArn {cond})")
+
     print("== audit account: topic, subscriptions, findings table, findings forwarders")
     tattrs = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
     check(tattrs.get("KmsMasterKeyId") == key, "topic KMS-encrypted")

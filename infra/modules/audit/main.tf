@@ -70,14 +70,21 @@ resource "aws_kms_key" "this" {
         Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
       },
       {
-        # EventBridge writes undeliverable events to the encrypted DLQs. No aws:Source*
-        # condition: EventBridge's KMS requests do not carry those keys (a condition would
-        # drop every dead letter); the queue policies admit only this module's rules.
+        # EventBridge writes undeliverable events to the encrypted DLQs: only on behalf of
+        # the function rules (aws:SourceArn = their exact ARNs), as the queue policies do.
+        # ...IfExists: SQS makes these KMS requests for EventBridge, and AWS does not
+        # document that they carry aws:SourceArn (for EventBridge to encrypted SNS topics it
+        # documents that they do not). A plain ArnEquals would then refuse every dead letter
+        # (the events that already failed delivery would be lost); with IfExists a request
+        # that names another rule is refused and one that names none is admitted.
         Sid       = "EventBridgeDeadLetters"
         Effect    = "Allow"
         Principal = { Service = "events.amazonaws.com" }
         Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
         Resource  = "*"
+        Condition = {
+          ArnEqualsIfExists = { "aws:SourceArn" = sort([for r in aws_cloudwatch_event_rule.function : r.arn]) }
+        }
       },
       {
         Sid       = "LogGroups"
