@@ -337,6 +337,7 @@ def main() -> None:
             check(function_session_condition(st) == f"*:driftguard-{fn}-*", f"{name} {st.get('Sid')}: usable only in {fn} sessions")
             if fn != "org-guard":
                 check(not any(a.startswith("organizations:") and not a.startswith(("organizations:Describe", "organizations:List")) for a in as_list(st.get("Action"))), f"{name}: no Organizations writes outside org-guard")
+    check_organizations_resources(policies.get("org-guard-organizations", {}))
     org_actions = sorted({a for st in as_list(policies.get("org-guard-organizations", {}).get("Statement")) for a in as_list(st.get("Action"))})
     check(org_actions == sorted([
         "organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent", "organizations:ListParents",
@@ -367,6 +368,40 @@ def main() -> None:
         for f in failures:
             print(f"  FAIL {f}")
         sys.exit(1)
+
+
+def check_organizations_resources(doc: dict) -> None:
+    """org-guard's Organizations actions are each granted on exactly the resource types the
+    Service Authorization Reference lists for the action, in this organization only."""
+    org = f"arn:aws:organizations::{MANAGEMENT_ACCOUNT}"
+    account = f"{org}:account/{ORGANIZATION_ID}/*"
+    ou = f"{org}:ou/{ORGANIZATION_ID}/ou-*"
+    root = f"{org}:root/{ORGANIZATION_ID}/r-*"
+    scp = f"{org}:policy/{ORGANIZATION_ID}/service_control_policy/p-*"
+    expected = {
+        "organizations:ListRoots": ["*"],  # no resource type
+        "organizations:ListPolicies": ["*"],  # no resource type
+        "organizations:CreatePolicy": ["*"],  # no resource type (organizations:PolicyType condition)
+        "organizations:ListOrganizationalUnitsForParent": [root, ou],
+        "organizations:ListParents": [account, ou],
+        "organizations:DescribeAccount": [account],
+        "organizations:DescribePolicy": [scp],
+        "organizations:ListTargetsForPolicy": [scp],
+        "organizations:UpdatePolicy": [scp],
+        "organizations:MoveAccount": [account, root, ou],
+        "organizations:AttachPolicy": [scp, root, ou, account],
+        "organizations:EnablePolicyType": [root],
+    }
+    got: dict[str, list] = {}
+    for st in as_list(doc.get("Statement")):
+        for a in as_list(st.get("Action")):
+            got.setdefault(a, []).extend(as_list(st.get("Resource")))
+            if a in ("organizations:EnablePolicyType", "organizations:CreatePolicy"):
+                ptype = (st.get("Condition") or {}).get("StringEquals", {}).get("organizations:PolicyType")
+                check(as_list(ptype) == ["SERVICE_CONTROL_POLICY"], f"org-guard: {a} only for SERVICE_CONTROL_POLICY (got {ptype})")
+    for a, res in expected.items():
+        check(sorted(got.get(a, [])) == sorted(res), f"org-guard: {a} on {sorted(res)} (got {sorted(got.get(a, []))})")
+    check(set(got) == set(expected), f"org-guard: no other Organizations action (got {sorted(set(got) - set(expected))})")
 
 
 def check_member(out: dict, forward_pattern: dict) -> None:
