@@ -88,6 +88,64 @@ def policy_doc(doc):
 ORGANIZATION_ID = ""
 
 
+def collect_sources(pattern) -> list:
+    """Every `source` condition of a pattern (through $or branches)."""
+    found = []
+    for branch in as_list(pattern.get("$or")) or [pattern]:
+        if "$or" in branch:
+            found += collect_sources(branch)
+        else:
+            found += as_list(branch.get("source"))
+    return found
+
+
+def check_source_conditions(root_guard: dict, forward_pattern: dict) -> None:
+    """Every source condition is an exact AWS service source, except root activity's two
+    halves: forwarded with `prefix "aws."` (no custom source leaves an account), matched on
+    the Audit bus with `anything-but prefix "aws.partner/"` (no partner source reaches
+    root-guard)."""
+    for where, pattern, allowed in (
+        ("root-guard", root_guard, {"anything-but": {"prefix": "aws.partner/"}}),
+        ("forward pattern", forward_pattern, {"prefix": "aws."}),
+    ):
+        for src in collect_sources(pattern):
+            if isinstance(src, str):
+                check(src.startswith("aws.") and "/" not in src, f"{where}: exact source {src} is an AWS service")
+            else:
+                check(src == allowed, f"{where}: the only open source condition is {allowed} (got {src})")
+        check(allowed in collect_sources(pattern), f"{where}: root activity's source is {allowed}")
+
+
+# The only pattern operators driftguard uses: each is documented for event buses
+# (EventBridge "Comparison operators" table) and moto 5's EventPattern evaluates it as AWS
+# does. A match expression holds one operator: AWS refuses {"prefix": ..., "suffix": ...}
+# ("Only one key allowed in match expression"), moto silently uses the first key.
+PATTERN_OPERATORS = {"prefix", "suffix", "anything-but"}
+
+
+def check_pattern_operators(where: str, node) -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "$or":
+                check(isinstance(v, list) and len(v) >= 2, f"{where}: $or has at least two branches")
+                for b in as_list(v):
+                    check_pattern_operators(where, b)
+            elif isinstance(v, list):
+                for item in v:
+                    if isinstance(item, dict):
+                        check(len(item) == 1 and set(item) <= PATTERN_OPERATORS, f"{where}: {k}: one supported operator per match ({item})")
+                        inner = next(iter(item.values()), None)
+                        if "anything-but" in item:
+                            check(isinstance(inner, dict) and list(inner) == ["prefix"] and isinstance(inner["prefix"], str),
+                                  f"{where}: {k}: anything-but is used with one prefix only ({item})")
+                        else:
+                            check(isinstance(inner, str) and inner, f"{where}: {k}: {item} takes a string")
+                    else:
+                        check(isinstance(item, str), f"{where}: {k}: exact values are strings ({item!r})")
+            else:
+                check_pattern_operators(where, v)
+
+
 def main() -> None:
     global ORGANIZATION_ID
     out = outputs(sys.argv[1])
@@ -113,10 +171,25 @@ def main() -> None:
     policy = json.loads(bus.get("Policy") or "{}")
     sts_ = as_list(policy.get("Statement"))
     check(len(sts_) == 1, "bus policy has one statement")
+    forwarder_roles = sorted([
+        "arn:aws:iam::*:role/DriftguardForwarder-*",  # the member StackSet's, per region
+        "arn:aws:iam::*:role/driftguard-forward",     # the management module's
+    ])
     for st in sts_:
-        check(st.get("Action") == "events:PutEvents", "bus policy allows only events:PutEvents")
-        cond = st.get("Condition", {}).get("StringEquals", {})
-        check(cond.get("aws:PrincipalOrgID") == ORGANIZATION_ID, "bus policy requires aws:PrincipalOrgID")
+        check(st.get("Effect") == "Allow", "bus policy: an Allow statement")
+        check(as_list(st.get("Action")) == ["events:PutEvents"], "bus policy allows only events:PutEvents")
+        check(as_list(st.get("Resource")) == [audit["event_bus_arn"]], "bus policy: on the driftguard bus only")
+        cond = st.get("Condition", {})
+        check(sorted(cond) == ["ArnLike", "StringEquals"], f"bus policy: exactly the principal conditions (got {sorted(cond)})")
+        check(cond.get("StringEquals", {}) == {"aws:PrincipalOrgID": ORGANIZATION_ID}, "bus policy requires aws:PrincipalOrgID")
+        principal_arns = sorted(as_list(cond.get("ArnLike", {}).get("aws:PrincipalArn")))
+        check(list(cond.get("ArnLike", {})) == ["aws:PrincipalArn"] and principal_arns == forwarder_roles,
+              f"bus policy: only the forwarding rules' roles may put events (aws:PrincipalArn {principal_arns})")
+    # The forwarders' roles are the ones the bus policy names.
+    for arn in [mgmt["forwarder_role_arn"], f"arn:aws:iam::{out['member_account_id']}:role/DriftguardForwarder-us-east-1"]:
+        check(any(fnmatch.fnmatchcase(arn, p) for p in forwarder_roles), f"bus policy admits the forwarder role {arn}")
+    for arn in [f"arn:aws:iam::{out['member_account_id']}:role/Admin", f"arn:aws:iam::{MANAGEMENT_ACCOUNT}:role/DriftguardRemediation"]:
+        check(not any(fnmatch.fnmatchcase(arn, p) for p in forwarder_roles), f"bus policy does not admit {arn}")
 
     topic = audit["alert_topic_arn"]
     key = audit["kms_key_arn"]
@@ -128,6 +201,9 @@ def main() -> None:
         rule = events.describe_rule(Name=rule_name, EventBusName=audit["event_bus_name"])
         pattern = json.loads(rule["EventPattern"])
         check(pattern == json.loads(audit["event_patterns"][fn]), f"{fn}: rule pattern is the module's")
+        check_pattern_operators(f"{fn} pattern", pattern)
+        check(len(rule["EventPattern"]) <= 2048, f"{fn}: pattern within EventBridge's default 2048 characters")
+        check(not any(isinstance(p, str) and p.startswith("aws.partner/") for p in collect_sources(pattern)), f"{fn}: no partner source is listed")
         check("errorCode" not in rule["EventPattern"], f"{fn}: failed calls are routed (no errorCode filter)")
         check(rule.get("State") == "ENABLED", f"{fn}: rule enabled")
         targets = events.list_targets_by_rule(Rule=rule_name, EventBusName=audit["event_bus_name"])["Targets"]
@@ -199,6 +275,18 @@ def main() -> None:
             allowed_writes |= {"guardduty:CreateMembers", "guardduty:UpdateOrganizationConfiguration", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
         check(set(writes) <= allowed_writes, f"{fn}: function role writes only {sorted(allowed_writes)} (got {sorted(writes)})")
 
+    print("== audit account: KMS key policy")
+    kms = client(a, "kms")
+    key_policy = json.loads(kms.get_key_policy(KeyId=key, PolicyName="default")["Policy"])
+    eb = [st for st in as_list(key_policy.get("Statement")) if (st.get("Principal") or {}).get("Service") == "events.amazonaws.com"]
+    check(len(eb) == 1, "key policy: one statement for EventBridge")
+    for st in eb:
+        check(sorted(as_list(st.get("Action"))) == ["kms:Decrypt", "kms:GenerateDataKey*"], "EventBridge: GenerateDataKey and Decrypt only (its dead letters)")
+        cond = st.get("Condition") or {}
+        rule_arns = sorted(audit["rule_arns"].values())
+        check(cond == {"ArnEqualsIfExists": {"aws:SourceArn": rule_arns}},
+              f"EventBridge may use the key only on behalf of the function rules (aws:SourceArn {cond})")
+
     print("== audit account: topic, subscriptions, findings table, findings forwarders")
     tattrs = sns.get_topic_attributes(TopicArn=topic)["Attributes"]
     check(tattrs.get("KmsMasterKeyId") == key, "topic KMS-encrypted")
@@ -249,6 +337,7 @@ def main() -> None:
             check(function_session_condition(st) == f"*:driftguard-{fn}-*", f"{name} {st.get('Sid')}: usable only in {fn} sessions")
             if fn != "org-guard":
                 check(not any(a.startswith("organizations:") and not a.startswith(("organizations:Describe", "organizations:List")) for a in as_list(st.get("Action"))), f"{name}: no Organizations writes outside org-guard")
+    check_organizations_resources(policies.get("org-guard-organizations", {}))
     org_actions = sorted({a for st in as_list(policies.get("org-guard-organizations", {}).get("Statement")) for a in as_list(st.get("Action"))})
     check(org_actions == sorted([
         "organizations:ListRoots", "organizations:ListOrganizationalUnitsForParent", "organizations:ListParents",
@@ -261,6 +350,9 @@ def main() -> None:
     fwd = mev.describe_rule(Name="driftguard-forward", EventBusName="default")
     forward_pattern = json.loads(mgmt["forward_pattern_json"])
     check(json.loads(fwd["EventPattern"]) == forward_pattern, "management forwarder pattern")
+    check_pattern_operators("forward pattern", forward_pattern)
+    check(len(fwd["EventPattern"]) <= 2048, "forward pattern within EventBridge's default 2048 characters")
+    check_source_conditions(json.loads(audit["event_patterns"]["root-guard"]), forward_pattern)
     check("GuardDuty Finding" not in fwd["EventPattern"], "management does not forward findings")
     tg = mev.list_targets_by_rule(Rule="driftguard-forward", EventBusName="default")["Targets"]
     check([(x["Arn"], x.get("RoleArn")) for x in tg] == [(audit["event_bus_arn"], mgmt["forwarder_role_arn"])], "management forwards to the Audit bus with its role")
@@ -276,6 +368,40 @@ def main() -> None:
         for f in failures:
             print(f"  FAIL {f}")
         sys.exit(1)
+
+
+def check_organizations_resources(doc: dict) -> None:
+    """org-guard's Organizations actions are each granted on exactly the resource types the
+    Service Authorization Reference lists for the action, in this organization only."""
+    org = f"arn:aws:organizations::{MANAGEMENT_ACCOUNT}"
+    account = f"{org}:account/{ORGANIZATION_ID}/*"
+    ou = f"{org}:ou/{ORGANIZATION_ID}/ou-*"
+    root = f"{org}:root/{ORGANIZATION_ID}/r-*"
+    scp = f"{org}:policy/{ORGANIZATION_ID}/service_control_policy/p-*"
+    expected = {
+        "organizations:ListRoots": ["*"],  # no resource type
+        "organizations:ListPolicies": ["*"],  # no resource type
+        "organizations:CreatePolicy": ["*"],  # no resource type (organizations:PolicyType condition)
+        "organizations:ListOrganizationalUnitsForParent": [root, ou],
+        "organizations:ListParents": [account, ou],
+        "organizations:DescribeAccount": [account],
+        "organizations:DescribePolicy": [scp],
+        "organizations:ListTargetsForPolicy": [scp],
+        "organizations:UpdatePolicy": [scp],
+        "organizations:MoveAccount": [account, root, ou],
+        "organizations:AttachPolicy": [scp, root, ou, account],
+        "organizations:EnablePolicyType": [root],
+    }
+    got: dict[str, list] = {}
+    for st in as_list(doc.get("Statement")):
+        for a in as_list(st.get("Action")):
+            got.setdefault(a, []).extend(as_list(st.get("Resource")))
+            if a in ("organizations:EnablePolicyType", "organizations:CreatePolicy"):
+                ptype = (st.get("Condition") or {}).get("StringEquals", {}).get("organizations:PolicyType")
+                check(as_list(ptype) == ["SERVICE_CONTROL_POLICY"], f"org-guard: {a} only for SERVICE_CONTROL_POLICY (got {ptype})")
+    for a, res in expected.items():
+        check(sorted(got.get(a, [])) == sorted(res), f"org-guard: {a} on {sorted(res)} (got {sorted(got.get(a, []))})")
+    check(set(got) == set(expected), f"org-guard: no other Organizations action (got {sorted(set(got) - set(expected))})")
 
 
 def check_member(out: dict, forward_pattern: dict) -> None:

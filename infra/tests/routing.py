@@ -6,6 +6,16 @@ of every guardrail `driftguard evaluate` says claims it (one JSON line per claim
 guardrail; a null guardrail claims nothing). An SQS queue is
 added as an extra target of every function rule; the queues tell which rules matched.
 
+Untrusted sources: every fixture that reaches a function is put again twice, once with a
+partner event source (`aws.partner/...`) and once with a custom source; the fixtures that
+already carry such a source (tests/fixtures/trail/events/untrusted) are checked the same
+way although `driftguard evaluate` refuses them. A partner event must reach no function in
+any pass. A custom event must never be forwarded (management, member, findings); put
+directly on the Audit bus (which admits only the forwarding rules' roles of other accounts)
+it may reach root-guard alone, when it looks like a root API call: root-guard's rule cannot
+require an `aws.` source and exclude `aws.partner/` at once (see
+infra/modules/event-patterns), and the core refuses the event (verdict error).
+
 Four passes, each event marked with a unique field in its detail (no pattern reads it):
   direct      put on the Audit account's driftguard bus (what the rules see);
   management  put on the management account's default bus in us-east-1: its forwarding rule
@@ -113,6 +123,35 @@ def put_all(events_client, bus: str, docs: list[tuple[str, dict]], pass_name: st
             sys.exit(f"PutEvents failed: {out['Entries']}")
 
 
+PARTNER_SOURCE = "aws.partner/saas.example.com/1234/events"
+CUSTOM_SOURCE = "com.example.forged"
+PASSES = ["direct", "management", "member", "findings"]
+
+
+def untrusted_kind(source: str) -> str | None:
+    if source.startswith("aws.partner/"):
+        return "partner"
+    if not source.startswith("aws."):
+        return "custom"
+    return None
+
+
+def untrusted_want(doc: dict) -> dict[str, set[str]]:
+    """Where an event with a partner or custom source may arrive (see the module docstring)."""
+    want = {c: set() for c in PASSES}
+    detail = doc.get("detail") or {}
+    identity = detail.get("userIdentity") if isinstance(detail.get("userIdentity"), dict) else {}
+    looks_like_root_api_call = (
+        doc["detail-type"] == "AWS API Call via CloudTrail"
+        and isinstance(detail.get("eventSource"), str)
+        and detail["eventSource"].endswith(".amazonaws.com")
+        and identity.get("type") == "Root"
+    )
+    if untrusted_kind(doc["source"]) == "custom" and looks_like_root_api_call:
+        want["direct"] = {"root-guard"}
+    return want
+
+
 def fmt(s: set[str] | None) -> str:
     if s is None:
         return "(undecodable)"
@@ -126,6 +165,14 @@ def main() -> None:
 
     docs = fixtures(repo)
     expected = expectations(binary, policy, repo, [f for f, _ in docs])
+    # The same events from untrusted sources: every fixture that reaches a function.
+    variants = [
+        (f"{f}#{kind}", dict(doc, source=source))
+        for f, doc in docs
+        if expected[f]
+        for kind, source in (("partner", PARTNER_SOURCE), ("custom", CUSTOM_SOURCE))
+    ]
+    everything = docs + variants
 
     a = session(AUDIT_ACCOUNT)
     events = client(a, "events")
@@ -149,7 +196,7 @@ def main() -> None:
     }
     got = {}
     for name, (ev, bus) in passes.items():
-        put_all(ev, bus, docs, name)
+        put_all(ev, bus, everything, name)
         got[name] = drain(sqs, queues)
 
     try:
@@ -159,16 +206,25 @@ def main() -> None:
         print(f"warning: could not remove the probe targets: {e}")
 
     mismatches = 0
-    width = max(len(f) for f, _ in docs)
-    cols = ["direct", "management", "member", "findings"]
+    untrusted_checked = 0
+    width = max(len(f) for f, _ in everything)
+    cols = PASSES
     print(f"{'fixture':<{width}}  {'expected':<16} " + " ".join(f"{c:<16}" for c in cols) + " ok")
-    for i, (f, doc) in enumerate(docs):
-        exp = expected[f]
-        is_finding = doc["detail-type"] == "GuardDuty Finding"
+    for i, (f, doc) in enumerate(everything):
         row = {c: got[c].get(f"{c}-{i}", set()) for c in cols}
-        if exp is None:
-            ok = "skip"  # undecodable: whatever reaches a function errors into its DLQ
+        kind = untrusted_kind(doc["source"])
+        if kind is not None:
+            # A partner or custom source (a variant, or an untrusted fixture).
+            want = untrusted_want(doc)
+            exp_txt = f"({kind})"
+            good = all(row[c] == want[c] for c in cols)
+            untrusted_checked += 1
+        elif i < len(docs) and expected[f] is None:
+            print(f"{f:<{width}}  {'(undecodable)':<16} " + " ".join(f"{fmt(row[c]):<16}" for c in cols) + " skip")
+            continue  # undecodable: whatever reaches a function errors into its DLQ
         else:
+            exp = expected[f]
+            is_finding = doc["detail-type"] == "GuardDuty Finding"
             forwarded = set() if is_finding else exp
             want = {
                 "direct": exp,
@@ -176,16 +232,17 @@ def main() -> None:
                 "member": forwarded,
                 "findings": exp & {"guardduty-guard"} if is_finding else set(),
             }
+            exp_txt = fmt(exp)
             good = all(row[c] == want[c] for c in cols)
-            ok = "ok" if good else "MISMATCH"
-            mismatches += not good
-        print(f"{f:<{width}}  {fmt(exp):<16} " + " ".join(f"{fmt(row[c]):<16}" for c in cols) + f" {ok}")
+        mismatches += not good
+        ok = "ok" if good else "MISMATCH want " + " ".join(f"{c}={fmt(want[c])}" for c in cols)
+        print(f"{f:<{width}}  {exp_txt:<16} " + " ".join(f"{fmt(row[c]):<16}" for c in cols) + f" {ok}")
 
-    checked = sum(1 for f, _ in docs if expected[f] is not None)
-    print(f"\n{len(docs)} EventBridge fixtures, {checked} checked in 4 passes, {mismatches} mismatching")
+    checked = sum(1 for f, d in docs if expected[f] is not None and untrusted_kind(d["source"]) is None)
+    print(f"\n{len(docs)} EventBridge fixtures, {checked} checked in 4 passes; "
+          f"{untrusted_checked} events from partner or custom sources checked; {mismatches} mismatching")
     if mismatches:
         sys.exit(1)
-
 
 if __name__ == "__main__":
     main()

@@ -1,6 +1,9 @@
-# The bus every account forwards to. Only principals of the organization may put events on
-# it (member and management forwarder roles); events with an `aws.` source cannot be forged
-# by PutEvents, and every rule below requires one.
+# The bus every account forwards to. Only the forwarding rules' roles may put events on it
+# from other accounts: sessions of the roles named in `forwarder_role_names` (the member
+# StackSet's DriftguardForwarder-<region>, the management module's driftguard-forward), in an
+# account of the organization. Principals of this account need no bus policy (their own IAM
+# policies decide). Events with an `aws.` source cannot be forged by PutEvents, and every
+# rule below requires an AWS service source; partner sources (`aws.partner/...`) never match.
 resource "aws_cloudwatch_event_bus" "this" {
   name = var.event_bus_name
   tags = local.tags
@@ -8,13 +11,21 @@ resource "aws_cloudwatch_event_bus" "this" {
 
 data "aws_iam_policy_document" "bus" {
   statement {
-    sid       = "OrganizationPutsEvents"
+    sid       = "ForwardingRolesPutEvents"
     actions   = ["events:PutEvents"]
     resources = [aws_cloudwatch_event_bus.this.arn]
 
+    # The role sessions EventBridge opens for a forwarding rule's target: matched by the
+    # role's ARN (aws:PrincipalArn), in any account of the organization (aws:PrincipalOrgID).
     principals {
       type        = "AWS"
       identifiers = ["*"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:PrincipalArn"
+      values   = local.forwarder_role_arns
     }
 
     condition {

@@ -34,6 +34,9 @@ locals {
   remediation_role_any_account = "arn:${local.partition}:iam::*:role/${var.remediation_role_name}"
   remediation_role_management  = "arn:${local.partition}:iam::${var.management_account_id}:role/${var.remediation_role_name}"
 
+  # The roles the forwarding rules of other accounts put events on the bus with.
+  forwarder_role_arns = [for n in var.forwarder_role_names : "arn:${local.partition}:iam::*:role/${n}"]
+
   # Organizations resources of this organization (its ARNs carry the management account).
   org_arn_prefix = "arn:${local.partition}:organizations::${var.management_account_id}"
 
@@ -67,14 +70,21 @@ resource "aws_kms_key" "this" {
         Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
       },
       {
-        # EventBridge writes undeliverable events to the encrypted DLQs. No aws:Source*
-        # condition: EventBridge's KMS requests do not carry those keys (a condition would
-        # drop every dead letter); the queue policies admit only this module's rules.
+        # EventBridge writes undeliverable events to the encrypted DLQs: only on behalf of
+        # the function rules (aws:SourceArn = their exact ARNs), as the queue policies do.
+        # ...IfExists: SQS makes these KMS requests for EventBridge, and AWS does not
+        # document that they carry aws:SourceArn (for EventBridge to encrypted SNS topics it
+        # documents that they do not). A plain ArnEquals would then refuse every dead letter
+        # (the events that already failed delivery would be lost); with IfExists a request
+        # that names another rule is refused and one that names none is admitted.
         Sid       = "EventBridgeDeadLetters"
         Effect    = "Allow"
         Principal = { Service = "events.amazonaws.com" }
         Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
         Resource  = "*"
+        Condition = {
+          ArnEqualsIfExists = { "aws:SourceArn" = sort([for r in aws_cloudwatch_event_rule.function : r.arn]) }
+        }
       },
       {
         Sid       = "LogGroups"

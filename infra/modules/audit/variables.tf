@@ -10,12 +10,23 @@ variable "name_prefix" {
 }
 
 variable "organization_id" {
-  description = "The AWS Organization id (o-...). Only principals of this organization may put events on the bus or have their events acted on."
+  description = "The AWS Organization id (o-...). Only the forwarding roles (forwarder_role_names) of this organization's accounts may put events on the bus."
   type        = string
 
   validation {
     condition     = can(regex("^o-[a-z0-9]{10,32}$", var.organization_id))
     error_message = "organization_id must look like o-a1b2c3d4e5."
+  }
+}
+
+variable "forwarder_role_names" {
+  description = "Names (IAM ArnLike patterns within the name) of the roles the forwarding rules of other accounts use to put events on the bus: only their sessions, in accounts of the organization, may call events:PutEvents on it. The defaults are the member StackSet's DriftguardForwarder-<region> (template parameter ForwarderRoleNamePrefix) and the management module's forwarder_name; add the role of any forwarder module created with create_role = true (\"<name>-<region>\")."
+  type        = list(string)
+  default     = ["DriftguardForwarder-*", "driftguard-forward"]
+
+  validation {
+    condition     = length(var.forwarder_role_names) > 0 && alltrue([for n in var.forwarder_role_names : can(regex("^[A-Za-z0-9+=,.@_*?-]{1,64}$", n)) && n != "*"])
+    error_message = "forwarder_role_names must be IAM role names (wildcards * and ? allowed within a name, but not \"*\" alone)."
   }
 }
 

@@ -23,6 +23,16 @@ locals {
   org        = var.organization_id
   org_arn    = "arn:${local.partition}:organizations::${local.account_id}"
 
+  # This organization's Organizations resources, by resource type (Service Authorization
+  # Reference: account/o-<org>/<account id>, ou/o-<org>/ou-..., root/o-<org>/r-...,
+  # policy/o-<org>/<policy type>/p-...).
+  org_arns = {
+    account = "${local.org_arn}:account/${local.org}/*"
+    ou      = "${local.org_arn}:ou/${local.org}/ou-*"
+    root    = "${local.org_arn}:root/${local.org}/r-*"
+    scp     = "${local.org_arn}:policy/${local.org}/service_control_policy/p-*"
+  }
+
   # The functions that act in the management account (root-guard never remediates).
   trusted = { for k, v in var.function_role_arns : k => v if contains(["org-guard", "trail-guard", "guardduty-guard"], k) }
 
@@ -76,15 +86,42 @@ resource "aws_iam_role" "remediation" {
   }
 }
 
-# org-guard: exactly the Organizations calls of functions/org-guard (see README).
+# org-guard: exactly the Organizations calls of functions/org-guard (see README), each on the
+# resource types the Service Authorization Reference lists for it, in this organization
+# only: arn:<partition>:organizations::<management account>:<type>/<organization id>/...
 data "aws_iam_policy_document" "organizations" {
+  # No resource type: "*" is the only resource these accept.
   statement {
     sid = "ReadOrganization"
     actions = [
       "organizations:ListRoots",
       "organizations:ListPolicies",
     ]
-    resources = ["*"] # no resource type
+    resources = ["*"]
+    condition {
+      test     = "StringLike"
+      variable = "aws:userid"
+      values   = [local.userid["org-guard"]]
+    }
+  }
+
+  # ListOrganizationalUnitsForParent: the parent, a root or an OU.
+  statement {
+    sid       = "ListOrganizationalUnits"
+    actions   = ["organizations:ListOrganizationalUnitsForParent"]
+    resources = [local.org_arns.root, local.org_arns.ou]
+    condition {
+      test     = "StringLike"
+      variable = "aws:userid"
+      values   = [local.userid["org-guard"]]
+    }
+  }
+
+  # ListParents: the child, an account or an OU.
+  statement {
+    sid       = "ListParents"
+    actions   = ["organizations:ListParents"]
+    resources = [local.org_arns.account, local.org_arns.ou]
     condition {
       test     = "StringLike"
       variable = "aws:userid"
@@ -93,20 +130,26 @@ data "aws_iam_policy_document" "organizations" {
   }
 
   statement {
-    sid = "ReadTree"
+    sid       = "DescribeAccount"
+    actions   = ["organizations:DescribeAccount"]
+    resources = [local.org_arns.account]
+    condition {
+      test     = "StringLike"
+      variable = "aws:userid"
+      values   = [local.userid["org-guard"]]
+    }
+  }
+
+  # DescribePolicy, ListTargetsForPolicy, UpdatePolicy: the policy; service control
+  # policies only (the policy type is part of the ARN).
+  statement {
+    sid = "ReadAndRestoreGuardrailScps"
     actions = [
-      "organizations:ListOrganizationalUnitsForParent",
-      "organizations:ListParents",
-      "organizations:DescribeAccount",
-      "organizations:ListTargetsForPolicy",
       "organizations:DescribePolicy",
+      "organizations:ListTargetsForPolicy",
+      "organizations:UpdatePolicy",
     ]
-    resources = [
-      "${local.org_arn}:root/${local.org}/*",
-      "${local.org_arn}:ou/${local.org}/*",
-      "${local.org_arn}:account/${local.org}/*",
-      "${local.org_arn}:policy/${local.org}/service_control_policy/*",
-    ]
+    resources = [local.org_arns.scp]
     condition {
       test     = "StringLike"
       variable = "aws:userid"
@@ -114,20 +157,41 @@ data "aws_iam_policy_document" "organizations" {
     }
   }
 
+  # MoveAccount: the account and its source and destination parents (root or OU).
   statement {
-    sid = "RestorePlacementAndGuardrailScps"
-    actions = [
-      "organizations:MoveAccount",
-      "organizations:AttachPolicy",
-      "organizations:UpdatePolicy",
-      "organizations:EnablePolicyType",
-    ]
-    resources = [
-      "${local.org_arn}:root/${local.org}/*",
-      "${local.org_arn}:ou/${local.org}/*",
-      "${local.org_arn}:account/${local.org}/*",
-      "${local.org_arn}:policy/${local.org}/service_control_policy/*",
-    ]
+    sid       = "RestorePlacement"
+    actions   = ["organizations:MoveAccount"]
+    resources = [local.org_arns.account, local.org_arns.root, local.org_arns.ou]
+    condition {
+      test     = "StringLike"
+      variable = "aws:userid"
+      values   = [local.userid["org-guard"]]
+    }
+  }
+
+  # AttachPolicy: the SCP and its target (root, OU or account).
+  statement {
+    sid       = "ReattachGuardrailScps"
+    actions   = ["organizations:AttachPolicy"]
+    resources = [local.org_arns.scp, local.org_arns.root, local.org_arns.ou, local.org_arns.account]
+    condition {
+      test     = "StringLike"
+      variable = "aws:userid"
+      values   = [local.userid["org-guard"]]
+    }
+  }
+
+  # EnablePolicyType: the root; only the policy types the policy file requires
+  # ([organization] required_policy_types).
+  statement {
+    sid       = "ReenableRequiredPolicyTypes"
+    actions   = ["organizations:EnablePolicyType"]
+    resources = [local.org_arns.root]
+    condition {
+      test     = "StringEquals"
+      variable = "organizations:PolicyType"
+      values   = var.required_policy_types
+    }
     condition {
       test     = "StringLike"
       variable = "aws:userid"

@@ -65,6 +65,17 @@ variable "cloudtrail_cloudwatch_logs_role_arns" {
   default     = []
 }
 
+variable "required_policy_types" {
+  description = "The policy file's [organization] required_policy_types: the policy types org-guard may re-enable on the root (organizations:EnablePolicyType is allowed for these only)."
+  type        = list(string)
+  default     = ["SERVICE_CONTROL_POLICY"]
+
+  validation {
+    condition     = length(var.required_policy_types) > 0 && alltrue([for t in var.required_policy_types : contains(["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", "DECLARATIVE_POLICY_EC2"], t)])
+    error_message = "required_policy_types must be Organizations policy types (SERVICE_CONTROL_POLICY, RESOURCE_CONTROL_POLICY, TAG_POLICY, BACKUP_POLICY, AISERVICES_OPT_OUT_POLICY, DECLARATIVE_POLICY_EC2)."
+  }
+}
+
 variable "create_forwarder" {
   description = "Create the forwarding rule in this provider's region (us-east-1: Organizations, IAM and sign-in events only reach EventBridge there). Other regions: the forwarder module with create_role = false and role_arn = forwarder_role_arn."
   type        = bool
@@ -72,7 +83,7 @@ variable "create_forwarder" {
 }
 
 variable "forwarder_name" {
-  description = "Name of the forwarding rule and prefix of its role."
+  description = "Name of the forwarding rule and of its role; the Audit bus policy admits the role by this name (audit module forwarder_role_names)."
   type        = string
   default     = "driftguard-forward"
 }
