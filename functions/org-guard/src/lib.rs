@@ -796,53 +796,51 @@ pub async fn pipeline(policy: Policy, topic_arn: &str, wiring: Wiring) -> OrgPip
         &policy.remediation_role,
         FUNCTION_NAME,
     );
+    // One read-only session resolves what the policy names by path or name: OU paths to ids,
+    // and guardrail SCPs recreated under a new id (found by their declared names). Best effort:
+    // decisions on unresolved paths stay conservative, and names are resolved again when an
+    // event names an unknown policy id.
     let mut policy = policy;
-    if !policy.ou_paths().is_empty() {
+    let paths = !policy.ou_paths().is_empty();
+    let names = !policy.scps.is_empty();
+    if paths || names {
         let cfg = sessions
             .config_for(
                 policy.management_account.as_str(),
                 ORGANIZATIONS_REGION,
-                Some("directory"),
+                Some("cold-start"),
                 &reads_only(),
             )
             .await;
         match cfg {
-            Ok(cfg) => match Directory::load(&(wiring.make_client)(&cfg)).await {
-                Ok(dir) => {
-                    let resolved = policy
-                        .ou_paths()
-                        .into_iter()
-                        .filter_map(|p| dir.paths.get(&p).map(|id| (p, id.clone())))
-                        .collect();
-                    policy = policy.with_resolved_paths(resolved);
+            Ok(cfg) => {
+                let org = (wiring.make_client)(&cfg);
+                if paths {
+                    match Directory::load(&org).await {
+                        Ok(dir) => {
+                            let resolved = policy
+                                .ou_paths()
+                                .into_iter()
+                                .filter_map(|p| dir.paths.get(&p).map(|id| (p, id.clone())))
+                                .collect();
+                            policy = policy.with_resolved_paths(resolved);
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot resolve OU paths now; they are resolved at remediation")
+                        }
+                    }
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, "cannot resolve OU paths now; they are resolved at remediation")
+                if names {
+                    match scp_aliases(&org, &policy).await {
+                        Ok(aliases) => policy = policy.with_scp_aliases(aliases),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot resolve guardrail SCP names now; they are resolved again when an event names an unknown policy")
+                        }
+                    }
                 }
-            },
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot resolve OU paths now; they are resolved at remediation")
             }
-        }
-    }
-    if !policy.scps.is_empty() {
-        // Guardrail SCPs recreated under a new id are found by their declared names.
-        let cfg = sessions
-            .config_for(
-                policy.management_account.as_str(),
-                ORGANIZATIONS_REGION,
-                Some("scp-names"),
-                &reads_only(),
-            )
-            .await;
-        let aliases = match cfg {
-            Ok(cfg) => scp_aliases(&(wiring.make_client)(&cfg), &policy).await,
-            Err(e) => Err(e.into()),
-        };
-        match aliases {
-            Ok(aliases) => policy = policy.with_scp_aliases(aliases),
             Err(e) => {
-                tracing::warn!(error = %e, "cannot resolve guardrail SCP names now; they are resolved again when an event names an unknown policy")
+                tracing::warn!(error = %e, "no session in the management account at cold start: OU paths and guardrail SCP names are resolved later")
             }
         }
     }
