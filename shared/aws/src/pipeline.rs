@@ -180,20 +180,18 @@ impl<R: Remediator, N: Notifier> Pipeline<R, N> {
         // Only events an AWS service delivered, about the account they name: anything else is
         // alerted and refused, never remediated.
         let untrusted = trust::check(&event, &self.policy).err();
-        let decision = match &untrusted {
-            Some(why) => trust::refusal(&event, why),
+        let (decision, mut report) = match &untrusted {
+            Some(why) => {
+                let mut refused = Report::without_steps(Outcome::None);
+                refused.error = Some(why.to_string());
+                (trust::refusal(&event, why), refused)
+            }
             None => {
                 let policy = self.remediator.policy_for(&event, &self.policy).await;
-                self.decide(&event, &policy)
+                let decision = self.decide(&event, &policy);
+                let report = self.act(&decision).await;
+                (decision, report)
             }
-        };
-        let mut report = match &untrusted {
-            Some(why) => {
-                let mut r = Report::without_steps(Outcome::None);
-                r.error = Some(why.to_string());
-                r
-            }
-            None => self.act(&decision).await,
         };
         let ctx = AlertContext {
             function: self.function.clone(),
