@@ -308,6 +308,82 @@ async fn binary_remediates_role_abuse_and_refuses_forged_envelopes() -> Result<(
             .subject
             .starts_with("[driftguard] CRITICAL trail-tampering violation")
     );
+
+    // The other destructive calls through the role, through the same warm binary.
+    let role = format!(
+        "arn:aws:sts::{}:assumed-role/DriftguardRemediation/driftguard-trail-guard-6f708192",
+        w.member_account
+    );
+    w.cloudtrail()
+        .delete_trail()
+        .name(MEMBER_TRAIL)
+        .send()
+        .await?;
+    let deleted = CtEvent::new(
+        &w.member_account,
+        "DeleteTrail",
+        "6f708192-a3b4-4c5d-8e6f-708192a3b4c5",
+    )
+    .by(&role)
+    .to_json();
+    api.invoke("req-deleted", deleted).await;
+    let answer = api
+        .answer("req-deleted", Duration::from_secs(30))
+        .await
+        .ok_or("no answer")?;
+    let Answer::Response(body) = answer else {
+        return Err(format!("the function answered with an error: {answer:?}").into());
+    };
+    assert_eq!(
+        (&body["severity"], &body["outcome"]),
+        (
+            &serde_json::json!("critical"),
+            &serde_json::json!("remediated")
+        )
+    );
+    assert!(w.trail().await?.is_some(), "the trail was recreated");
+    assert!(w.trail_status().await?, "and logs");
+    let _ = w.one_alert().await?;
+
+    w.cloudtrail()
+        .update_trail()
+        .name(MEMBER_TRAIL)
+        .enable_log_file_validation(false)
+        .send()
+        .await?;
+    let weakened = CtEvent::new(
+        &w.member_account,
+        "UpdateTrail",
+        "708192a3-b4c5-4d6e-8f70-8192a3b4c5d6",
+    )
+    .by(&role)
+    .request(serde_json::json!({"name": MEMBER_TRAIL, "enableLogFileValidation": false}))
+    .response(
+        serde_json::json!({"name": MEMBER_TRAIL, "logFileValidationEnabled": false,
+                                     "isMultiRegionTrail": true, "includeGlobalServiceEvents": true,
+                                     "s3BucketName": w.trail_bucket}),
+    )
+    .to_json();
+    api.invoke("req-weakened", weakened).await;
+    let answer = api
+        .answer("req-weakened", Duration::from_secs(30))
+        .await
+        .ok_or("no answer")?;
+    let Answer::Response(body) = answer else {
+        return Err(format!("the function answered with an error: {answer:?}").into());
+    };
+    assert_eq!(
+        (&body["severity"], &body["outcome"]),
+        (
+            &serde_json::json!("critical"),
+            &serde_json::json!("remediated")
+        )
+    );
+    assert_eq!(
+        w.trail().await?.and_then(|t| t.log_file_validation_enabled),
+        Some(true),
+        "log file validation restored"
+    );
     child.start_kill()?;
     let _ = child.wait().await;
     Ok(())
