@@ -241,11 +241,14 @@ impl OrgRemediator {
         self.policy.lock().await.clone()
     }
 
-    /// Remember that the guardrail SCP declared as `declared` is now `current`.
-    async fn alias(&self, declared: &str, current: &str) {
+    /// Remember where guardrail SCPs are now (declared id -> current id), in one update.
+    async fn alias(&self, found: BTreeMap<String, String>) {
+        if found.is_empty() {
+            return;
+        }
         let mut p = self.policy.lock().await;
         let mut aliases = p.scp_aliases.clone();
-        aliases.insert(declared.to_string(), current.to_string());
+        aliases.extend(found);
         *p = Arc::new((**p).clone().with_scp_aliases(aliases));
     }
 
@@ -623,7 +626,8 @@ impl OrgRemediator {
                 })?,
         };
         // Events on the recreated SCP name its new id: it stays guarded.
-        self.alias(decl.id.as_str(), &new_id).await;
+        self.alias(BTreeMap::from([(decl.id.to_string(), new_id.clone())]))
+            .await;
         let dir = self.directory(org, true).await?;
         let attached = self.attached_targets(org, &new_id).await?;
         let mut done = Vec::new();
@@ -682,11 +686,7 @@ impl Remediator for OrgRemediator {
             Err(e) => Err(e),
         };
         match resolved {
-            Ok(aliases) => {
-                for (declared, now) in &aliases {
-                    self.alias(declared, now).await;
-                }
-            }
+            Ok(aliases) => self.alias(aliases).await,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot resolve guardrail SCP names now; deciding with the known ids")
             }

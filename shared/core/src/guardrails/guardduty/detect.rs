@@ -19,10 +19,6 @@ use serde_json::Value;
 
 pub const EVENT_SOURCE: &str = GUARDDUTY;
 
-fn is_account_id(s: &str) -> bool {
-    AccountId::is_valid(s)
-}
-
 pub(crate) fn judge(
     record: &CloudTrailRecord,
     envelope: Option<&Envelope>,
@@ -320,7 +316,7 @@ pub(crate) fn judge_finding(
     j.subject.account = finding
         .account_id
         .clone()
-        .filter(|a| is_account_id(a))
+        .filter(|a| AccountId::is_valid(a))
         .or_else(|| envelope.and_then(|e| e.account.clone()));
     j.subject.region = finding
         .region

@@ -415,7 +415,7 @@ fn scp(record: &CloudTrailRecord, policy: &Policy) -> Judgement {
                 return j;
             };
             match serde_json::from_str::<Value>(content) {
-                Ok(_) if decl.is_baseline(content) => {
+                Ok(doc) if doc == decl.document => {
                     j.summary = format!(
                         "Guardrail SCP {} was updated with content equal to its baseline",
                         decl.name
